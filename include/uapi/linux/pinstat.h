@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * pinstat: pin user buffers on request and report exact pin statistics.
+ *
+ * Each open file of /dev/pinstat is a session that owns the pins taken
+ * through it; closing the file releases them.  All ioctls take a pointer to
+ * one of the argument structs below.  Reserved fields and flags bits that are
+ * not defined must be zero.
+ *
+ * Errors common to every ioctl:
+ *   -ENOTTY  unknown command
+ *   -EFAULT  the argument struct (or the report array) cannot be copied
+ *   -EINVAL  a reserved field is non-zero, or an unknown flag is set
+ */
+#ifndef _UAPI_LINUX_PINSTAT_H
+#define _UAPI_LINUX_PINSTAT_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Folio orders 0 .. PINSTAT_NR_ORDERS - 1 are counted separately. */
+#define PINSTAT_NR_ORDERS	32
+
+/* Flags for struct pinstat_pin_args.flags */
+#define PINSTAT_PIN_WRITE	(1U << 0)	/* FOLL_WRITE: pages are dirtied on unpin */
+#define PINSTAT_PIN_LONGTERM	(1U << 1)	/* FOLL_LONGTERM */
+#define PINSTAT_PIN_FLAGS_ALL	(PINSTAT_PIN_WRITE | PINSTAT_PIN_LONGTERM)
+
+/**
+ * struct pinstat_pin_args - argument of PINSTAT_IOC_PIN
+ * @addr: in: user address of the first byte to pin
+ * @len: in: bytes to pin; every page touching [addr, addr + len) is pinned
+ * @flags: in: PINSTAT_PIN_* flags
+ * @handle: out: handle of the new pin, unique within the session, never 0
+ * @nr_pages: out: pages pinned
+ * @nr_folios: out: folio records (runs of pages of one folio at consecutive
+ *	addresses); a folio mapped twice in the range counts twice
+ * @pin_ns: out: time taken to pin the range and build the folio records
+ * @bookkeeping_bytes: out: memory the module keeps for this pin
+ * @folios_by_order: out: folio records per folio order
+ * @reserved: must be zero
+ *
+ * All or nothing: on any error no page stays pinned and no handle exists.
+ * Errors:
+ *   -EINVAL     @len is 0, or unknown @flags
+ *   -EOVERFLOW  @addr + @len wraps around
+ *   -EFAULT     the range is not a user address range (kernel or
+ *               non-canonical address), or the kernel refused to pin a page
+ *               (VM_IO/VM_PFNMAP mapping, FOLL_LONGTERM on a file mapping, a
+ *               mapping that changed while pinning)
+ *   -ENOMEM     part of the range is not mapped (as mlock(2) reports it), or
+ *               out of memory
+ *   -EACCES     part of the range is PROT_NONE, or PINSTAT_PIN_WRITE on a
+ *               mapping without write permission
+ *   -EMFILE     the session already holds the max_pins_per_session pins
+ *   -EDQUOT     the session would hold more than max_pages_per_session pages
+ *   -EINTR      a fatal signal arrived while pinning
+ */
+struct pinstat_pin_args {
+	__u64 addr;
+	__u64 len;
+	__u32 flags;
+	__u32 handle;
+	__u64 nr_pages;
+	__u64 nr_folios;
+	__u64 pin_ns;
+	__u64 bookkeeping_bytes;
+	__u64 folios_by_order[PINSTAT_NR_ORDERS];
+	__u64 reserved[4];
+};
+
+/**
+ * struct pinstat_unpin_args - argument of PINSTAT_IOC_UNPIN
+ * @handle: in: the pin to release
+ * @flags: in: must be zero
+ * @nr_pages: out: pages released (dirtied first for a write pin)
+ * @reserved: must be zero
+ *
+ * Errors: -ENOENT no pin with that handle in this session.
+ */
+struct pinstat_unpin_args {
+	__u32 handle;
+	__u32 flags;
+	__u64 nr_pages;
+	__u64 reserved[2];
+};
+
+/* Values of struct pinstat_folio_record.kind */
+enum pinstat_folio_kind {
+	PINSTAT_KIND_OTHER = 0,		/* none of the below (driver memory) */
+	PINSTAT_KIND_ANON = 1,		/* anonymous, order 0 */
+	PINSTAT_KIND_ANON_THP = 2,	/* anonymous, order > 0 (THP, mTHP) */
+	PINSTAT_KIND_HUGETLB = 3,	/* hugetlbfs page of any size */
+	PINSTAT_KIND_SHMEM = 4,		/* shmem, tmpfs, memfd */
+	PINSTAT_KIND_PAGECACHE = 5,	/* page cache of a regular file */
+	PINSTAT_KIND_ZERO = 6,		/* the shared zero page */
+};
+
+/* Bits of struct pinstat_folio_record.flags */
+/* @pincount is the folio's own pin counter (large folio), not an estimate */
+#define PINSTAT_FOLIO_EXACT		(1U << 0)
+/* folio_maybe_dma_pinned() was true */
+#define PINSTAT_FOLIO_MAYBE_DMA_PINNED	(1U << 1)
+/* @mapcount is valid */
+#define PINSTAT_FOLIO_MAPCOUNT_VALID	(1U << 2)
+
+/**
+ * struct pinstat_folio_record - one run of pinned pages within one folio
+ * @addr: user address the first page of the run was pinned at
+ * @pfn: page frame number of the folio's first page
+ * @first_page: index in the folio of the first pinned page of the run
+ * @nr_pages: pages of the folio this pin holds in this run
+ * @order: folio order (0 for a small page, 9 for 2 MiB on x86-64)
+ * @kind: enum pinstat_folio_kind
+ * @pincount: large folio: the kernel's exact pin count of the folio (all
+ *	pinners together); small folio: refcount / GUP_PIN_COUNTING_BIAS, an
+ *	estimate (1024 plain references look like one pin).  The kernel does
+ *	not pin the zero page, so its estimate says nothing about pins.
+ * @refcount: folio reference count
+ * @mapcount: folio map count (valid when PINSTAT_FOLIO_MAPCOUNT_VALID)
+ * @flags: PINSTAT_FOLIO_* bits
+ * @reserved: zero
+ */
+struct pinstat_folio_record {
+	__u64 addr;
+	__u64 pfn;
+	__u32 first_page;
+	__u32 nr_pages;
+	__u32 order;
+	__u32 kind;
+	__u64 pincount;
+	__u32 refcount;
+	__s32 mapcount;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct pinstat_report_args - argument of PINSTAT_IOC_REPORT
+ * @handle: in: the pin to report
+ * @flags: in: must be zero
+ * @records: in: user pointer to an array of struct pinstat_folio_record
+ * @nr_records: in: capacity of @records; out: records written
+ * @record_size: in: sizeof(struct pinstat_folio_record) as the caller knows it
+ * @nr_total: out: records the pin has (0 capacity asks for this alone)
+ * @reserved: must be zero
+ *
+ * Records come in address order, one per run of pages of one folio.
+ * Errors:
+ *   -ENOENT  no pin with that handle in this session
+ *   -EINVAL  @record_size is not the size of struct pinstat_folio_record
+ *   -ENOSPC  @nr_records is non-zero but below @nr_total; @nr_total is
+ *            still written back so the caller can size the array
+ */
+struct pinstat_report_args {
+	__u32 handle;
+	__u32 flags;
+	__u64 records;
+	__u32 nr_records;
+	__u32 record_size;
+	__u64 nr_total;
+	__u64 reserved[2];
+};
+
+/* 'J' is free in Documentation/userspace-api/ioctl/ioctl-number.rst */
+#define PINSTAT_IOC_MAGIC	'J'
+#define PINSTAT_IOC_PIN		_IOWR(PINSTAT_IOC_MAGIC, 1, struct pinstat_pin_args)
+#define PINSTAT_IOC_UNPIN	_IOWR(PINSTAT_IOC_MAGIC, 2, struct pinstat_unpin_args)
+#define PINSTAT_IOC_REPORT	_IOWR(PINSTAT_IOC_MAGIC, 3, struct pinstat_report_args)
+
+#endif /* _UAPI_LINUX_PINSTAT_H */

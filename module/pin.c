@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pin a user range with pin_user_pages_fast() and keep it as folio runs.
+ *
+ * The entry array is allocated once at one slot per page, the size of the
+ * page array gup_test uses.  Each batch is pinned straight into the unused
+ * tail of that array and packed into runs towards its head at once: a run
+ * takes at most as many slots as it has pages, so packing never overtakes
+ * the pages still to be read.  When large folios made the runs smaller the
+ * array is shrunk to fit.
+ */
+
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "pinstat_compat.h"
+#include "pinstat_internal.h"
+
+/* Pages per pin_user_pages_fast() call: GUP-fast walks with IRQs off. */
+#define PINSTAT_PIN_BATCH	2048
+
+/* Bit 0 of an entry: a run of more than one page, its count follows. */
+#define PINSTAT_RUN_TAG		1UL
+
+static bool pinstat_entry_is_run(unsigned long entry)
+{
+	return entry & PINSTAT_RUN_TAG;
+}
+
+static struct page *pinstat_entry_page(unsigned long entry)
+{
+	return (struct page *)(entry & ~PINSTAT_RUN_TAG);
+}
+
+/**
+ * pinstat_span_pages() - pages touched by a byte range
+ * @addr: first byte
+ * @len: length in bytes, not 0, addr + len must not wrap
+ *
+ * Return: the number of pages that [addr, addr + len) touches.
+ */
+unsigned long pinstat_span_pages(unsigned long addr, unsigned long len)
+{
+	return (PAGE_ALIGN(addr + len) - (addr & PAGE_MASK)) >> PAGE_SHIFT;
+}
+
+/* Packs freshly pinned pages into runs at the head of the entry array. */
+struct pinstat_packer {
+	unsigned long *entries;
+	u32 nr_entries;
+	u32 nr_folios;
+	u32 nr_large;
+	struct page *run_page;
+	struct folio *run_folio;
+	unsigned long run_pages;
+	u64 *folios_by_order;
+};
+
+static void pinstat_packer_flush(struct pinstat_packer *pk)
+{
+	unsigned int order;
+
+	if (!pk->run_pages)
+		return;
+	if (pk->run_pages == 1) {
+		pk->entries[pk->nr_entries++] = (unsigned long)pk->run_page;
+	} else {
+		pk->entries[pk->nr_entries++] =
+			(unsigned long)pk->run_page | PINSTAT_RUN_TAG;
+		pk->entries[pk->nr_entries++] = pk->run_pages;
+	}
+	pk->nr_folios++;
+	if (folio_test_large(pk->run_folio))
+		pk->nr_large++;
+	order = min_t(unsigned int, folio_order(pk->run_folio),
+		      PINSTAT_NR_ORDERS - 1);
+	pk->folios_by_order[order]++;
+	pk->run_pages = 0;
+}
+
+static void pinstat_packer_add(struct pinstat_packer *pk,
+			       struct page **pages, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page = pages[i];
+		struct folio *folio = page_folio(page);
+
+		if (pk->run_pages && folio == pk->run_folio &&
+		    page == nth_page(pk->run_page, pk->run_pages)) {
+			pk->run_pages++;
+			continue;
+		}
+		pinstat_packer_flush(pk);
+		pk->run_page = page;
+		pk->run_folio = folio;
+		pk->run_pages = 1;
+	}
+}
+
+static void pinstat_unpin_entries(unsigned long *entries, u32 nr_entries,
+				  bool make_dirty)
+{
+	u32 i = 0, j;
+
+	while (i < nr_entries) {
+		if (pinstat_entry_is_run(entries[i])) {
+			unpin_user_page_range_dirty_lock(
+				pinstat_entry_page(entries[i]),
+				entries[i + 1], make_dirty);
+			i += 2;
+			continue;
+		}
+		/* Untagged entries in a row are a plain page array. */
+		for (j = i; j < nr_entries && !pinstat_entry_is_run(entries[j]);)
+			j++;
+		unpin_user_pages_dirty_lock((struct page **)&entries[i], j - i,
+					    make_dirty);
+		i = j;
+	}
+}
+
+/* Replace the entry array by one that fits; keep the old one on failure. */
+static void pinstat_pin_shrink(struct pinstat_pin *pin)
+{
+	unsigned long *fit;
+
+	if (pin->nr_entries == pin->capacity)
+		return;
+	fit = kvmalloc_array(pin->nr_entries, sizeof(*fit), GFP_KERNEL_ACCOUNT);
+	if (!fit)
+		return;
+	memcpy(fit, pin->entries, pin->nr_entries * sizeof(*fit));
+	kvfree(pin->entries);
+	pin->entries = fit;
+	pin->capacity = pin->nr_entries;
+}
+
+/**
+ * pinstat_pin_range() - pin every page of a user range of current's mm
+ * @pin: where the runs go; @addr, @len and @flags are recorded there
+ * @addr: first byte
+ * @len: bytes, not 0; the caller has checked the range and its page count
+ * @flags: PINSTAT_PIN_* flags
+ * @folios_by_order: incremented by one per run, at the run's folio order
+ *
+ * All or nothing: on error every page pinned so far is released.
+ *
+ * Return: 0, or the negative errno from pin_user_pages_fast(), -ENOMEM, or
+ * -EINTR when a fatal signal is pending.
+ */
+int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
+		      unsigned long len, u32 flags,
+		      u64 folios_by_order[PINSTAT_NR_ORDERS])
+{
+	unsigned long start = addr & PAGE_MASK;
+	unsigned long nr_pages = pinstat_span_pages(addr, len);
+	unsigned int gup_flags = 0;
+	struct pinstat_packer pk = { .folios_by_order = folios_by_order };
+	unsigned long done = 0;
+	int ret;
+
+	if (flags & PINSTAT_PIN_WRITE)
+		gup_flags |= FOLL_WRITE;
+	if (flags & PINSTAT_PIN_LONGTERM)
+		gup_flags |= FOLL_LONGTERM;
+
+	pk.entries = kvmalloc_array(nr_pages, sizeof(*pk.entries),
+				    GFP_KERNEL_ACCOUNT);
+	if (!pk.entries)
+		return -ENOMEM;
+
+	while (done < nr_pages) {
+		struct page **batch = (struct page **)&pk.entries[done];
+		int want = min_t(unsigned long, nr_pages - done,
+				 PINSTAT_PIN_BATCH);
+		int got;
+
+		got = pin_user_pages_fast(start + (done << PAGE_SHIFT), want,
+					  gup_flags, batch);
+		if (got <= 0) {
+			ret = got ? got : -EFAULT;
+			goto unpin_pinned;
+		}
+		pinstat_packer_add(&pk, batch, got);
+		done += got;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto unpin_pinned;
+		}
+		cond_resched();
+	}
+	pinstat_packer_flush(&pk);
+
+	pin->entries = pk.entries;
+	pin->nr_entries = pk.nr_entries;
+	pin->capacity = nr_pages;
+	pin->nr_folios = pk.nr_folios;
+	pin->nr_large = pk.nr_large;
+	pin->addr = addr;
+	pin->len = len;
+	pin->flags = flags;
+	pinstat_pin_shrink(pin);
+	return 0;
+
+unpin_pinned:
+	pinstat_packer_flush(&pk);
+	/* Nothing was written through this pin: do not dirty the pages. */
+	pinstat_unpin_entries(pk.entries, pk.nr_entries, false);
+	kvfree(pk.entries);
+	return ret;
+}
+
+/**
+ * pinstat_unpin_range() - release every page of a pin and its entry array
+ * @pin: a pin filled by pinstat_pin_range(); write pins dirty their pages
+ */
+void pinstat_unpin_range(struct pinstat_pin *pin)
+{
+	pinstat_unpin_entries(pin->entries, pin->nr_entries,
+			      pin->flags & PINSTAT_PIN_WRITE);
+	kvfree(pin->entries);
+	pin->entries = NULL;
+	pin->nr_entries = 0;
+	pin->capacity = 0;
+}
+
+/**
+ * pinstat_pin_next_run() - the run at a cursor, and advance the cursor
+ * @pin: the pin
+ * @cur: cursor, { 0, 0 } for the first run
+ * @run: filled with the run
+ *
+ * Return: false when there is no run left.
+ */
+bool pinstat_pin_next_run(const struct pinstat_pin *pin,
+			  struct pinstat_run_cursor *cur,
+			  struct pinstat_run *run)
+{
+	unsigned long entry;
+
+	if (cur->entry >= pin->nr_entries)
+		return false;
+	entry = pin->entries[cur->entry];
+	run->page = pinstat_entry_page(entry);
+	run->nr_pages = pinstat_entry_is_run(entry) ?
+			pin->entries[cur->entry + 1] : 1;
+	run->addr = (pin->addr & PAGE_MASK) + (cur->page_off << PAGE_SHIFT);
+	cur->entry += pinstat_entry_is_run(entry) ? 2 : 1;
+	cur->page_off += run->nr_pages;
+	return true;
+}
+
+/**
+ * pinstat_pin_bookkeeping() - bytes the module holds for a pin
+ * @pin: the pin
+ *
+ * Return: size of the pin record and of its entry array.
+ */
+size_t pinstat_pin_bookkeeping(const struct pinstat_pin *pin)
+{
+	return sizeof(*pin) + (size_t)pin->capacity * sizeof(*pin->entries);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels pinstat builds against lives here.
+ * Features are detected by scripts/conftest.sh from the kernel's headers
+ * (PINSTAT_HAVE_* below), not by version numbers, so distro backports work.
+ */
+#ifndef _PINSTAT_COMPAT_H
+#define _PINSTAT_COMPAT_H
+
+#include <linux/mm.h>
+
+/*
+ * Large folios keep an exact pin count in folio->_pincount on 6.1 and 6.12
+ * alike (6.1 aliases it as folio_pincount_ptr()).
+ */
+static inline unsigned long pinstat_folio_pincount(struct folio *folio)
+{
+	return atomic_read(&folio->_pincount);
+}
+
+#ifdef PINSTAT_HAVE_INLINE_FOLIO_MAPCOUNT
+/* 6.10+: folio_mapcount() is inline and reads folio->_large_mapcount. */
+static inline int pinstat_folio_mapcount(struct folio *folio)
+{
+	return folio_mapcount(folio);
+}
+#else
+/*
+ * 6.1: folio_mapcount() lives in mm/util.c and is not exported to modules.
+ * This is the same computation, from the inline helpers it is built on:
+ * large folios sum the per-page map counts.
+ */
+static inline int pinstat_folio_mapcount(struct folio *folio)
+{
+	int i, compound, nr, ret;
+
+	if (!folio_test_large(folio))
+		return atomic_read(&folio->_mapcount) + 1;
+
+	compound = folio_entire_mapcount(folio);
+	if (folio_test_hugetlb(folio))
+		return compound;
+	ret = compound;
+	nr = folio_nr_pages(folio);
+	for (i = 0; i < nr; i++)
+		ret += atomic_read(&folio_page(folio, i)->_mapcount) + 1;
+	/* File pages have the compound map count in each page's count. */
+	if (!folio_test_anon(folio))
+		return ret - compound * nr;
+	if (folio_test_double_map(folio))
+		ret -= nr;
+	return ret;
+}
+#endif
+
+#endif /* _PINSTAT_COMPAT_H */

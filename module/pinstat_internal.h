@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pinstat internals shared by the module's files and its KUnit suite.
+ *
+ * Layers, bottom up:
+ *   pin.c      pin a user range, keep it as folio runs, release it
+ *   folio.c    describe one run of pinned pages (kind, counts)
+ *   stats.c    module-wide counters
+ *   session.c  one open file: its pins, limits, the ioctl operations
+ *   debugfs.c  summary, pins and folios files
+ *   main.c     misc device, ioctl decoding, module parameters
+ */
+#ifndef _PINSTAT_INTERNAL_H
+#define _PINSTAT_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <linux/pinstat.h>
+
+struct page;
+struct seq_file;
+
+/**
+ * struct pinstat_pin - one pinned user range, stored as folio runs
+ * @entries: the runs in address order.  A run of one page is the page
+ *	pointer itself; a longer run (pages of one folio at consecutive
+ *	addresses) is the first page pointer with bit 0 set, followed by the
+ *	page count.  So small folios cost 8 bytes a page, like a page array,
+ *	and a large folio 16 bytes however big it is.
+ * @addr: user address the pin was asked for
+ * @len: length the pin was asked for
+ * @handle: handle within the session
+ * @flags: PINSTAT_PIN_* flags
+ * @nr_entries: used slots of @entries
+ * @capacity: allocated slots of @entries
+ * @nr_folios: runs in @entries
+ * @nr_large: runs on large folios, whose pin counts are exact
+ */
+struct pinstat_pin {
+	unsigned long *entries;
+	unsigned long addr;
+	unsigned long len;
+	u32 handle;
+	u32 flags;
+	u32 nr_entries;
+	u32 capacity;
+	u32 nr_folios;
+	u32 nr_large;
+};
+
+/**
+ * struct pinstat_run - one run of a pin, as produced by pinstat_pin_next_run()
+ * @page: first pinned page of the run
+ * @nr_pages: pages in the run, all in the folio of @page
+ * @addr: user address @page was pinned at
+ */
+struct pinstat_run {
+	struct page *page;
+	unsigned long nr_pages;
+	unsigned long addr;
+};
+
+/**
+ * struct pinstat_run_cursor - position in a pin's runs
+ * @entry: index in &pinstat_pin.entries of the next run
+ * @page_off: pages of the pin before that run
+ */
+struct pinstat_run_cursor {
+	u32 entry;
+	unsigned long page_off;
+};
+
+/* pin.c */
+unsigned long pinstat_span_pages(unsigned long addr, unsigned long len);
+int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
+		      unsigned long len, u32 flags,
+		      u64 folios_by_order[PINSTAT_NR_ORDERS]);
+void pinstat_unpin_range(struct pinstat_pin *pin);
+bool pinstat_pin_next_run(const struct pinstat_pin *pin,
+			  struct pinstat_run_cursor *cur,
+			  struct pinstat_run *run);
+size_t pinstat_pin_bookkeeping(const struct pinstat_pin *pin);
+
+/* folio.c */
+void pinstat_describe_run(const struct pinstat_run *run,
+			  struct pinstat_folio_record *rec);
+const char *pinstat_kind_name(u32 kind);
+
+/* stats.c */
+void pinstat_stats_session(int delta);
+void pinstat_stats_pinned(const struct pinstat_pin *pin, u64 pin_ns);
+void pinstat_stats_unpinned(const struct pinstat_pin *pin);
+void pinstat_stats_call(unsigned int cmd, int ret);
+void pinstat_stats_show(struct seq_file *m);
+
+/**
+ * struct pinstat_session - one open file of /dev/pinstat
+ * @node: entry in pinstat_sessions
+ * @lock: protects @pins, @nr_pins, @nr_pages
+ * @pins: handle -> struct pinstat_pin
+ * @next_handle: cursor for cyclic handle allocation
+ * @nr_pins: pins held, including ones being pinned
+ * @nr_pages: pages held, including ones being pinned
+ * @id: module-wide session number, increasing, never reused
+ * @pid: thread group of the task that opened the file
+ * @comm: its command name
+ */
+struct pinstat_session {
+	struct list_head node;
+	struct mutex lock;
+	struct xarray pins;
+	u32 next_handle;
+	u32 nr_pins;
+	unsigned long nr_pages;
+	u64 id;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+};
+
+/* session.c; pinstat_sessions is ordered by id and guarded by its lock */
+extern struct list_head pinstat_sessions;
+extern struct mutex pinstat_sessions_lock;
+extern unsigned int pinstat_max_pins_per_session;
+extern unsigned int pinstat_max_pages_per_session;
+
+struct pinstat_session *pinstat_session_create(void);
+void pinstat_session_destroy(struct pinstat_session *s);
+int pinstat_session_pin(struct pinstat_session *s,
+			struct pinstat_pin_args *args);
+int pinstat_session_unpin(struct pinstat_session *s,
+			  struct pinstat_unpin_args *args);
+int pinstat_session_report(struct pinstat_session *s,
+			   struct pinstat_report_args *args);
+
+/* main.c: the ioctl entry point, also driven by the KUnit suite */
+long pinstat_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* debugfs.c */
+int pinstat_debugfs_init(void);
+void pinstat_debugfs_exit(void);
+int pinstat_show_summary(struct seq_file *m, void *unused);
+
+#endif /* _PINSTAT_INTERNAL_H */

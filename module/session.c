@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A session is one open file of /dev/pinstat.  It owns its pins, keyed by
+ * handle, and enforces the per-session limits.  Pinning runs without the
+ * session lock: the limits are reserved first and the pin is published
+ * only when it is complete, so a failed pin is never visible.
+ *
+ * Lock order: pinstat_sessions_lock, then a session's lock.
+ */
+
+#include <linux/errno.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "pinstat_internal.h"
+
+LIST_HEAD(pinstat_sessions);
+DEFINE_MUTEX(pinstat_sessions_lock);
+static u64 pinstat_next_session_id;
+
+unsigned int pinstat_max_pins_per_session = 4096;
+module_param_named(max_pins_per_session, pinstat_max_pins_per_session, uint,
+		   0644);
+MODULE_PARM_DESC(max_pins_per_session,
+		 "Pins one open file may hold (PIN fails with EMFILE beyond)");
+
+/* 1 << 20 pages is 4 GiB with 4 KiB pages. */
+unsigned int pinstat_max_pages_per_session = 1U << 20;
+module_param_named(max_pages_per_session, pinstat_max_pages_per_session, uint,
+		   0644);
+MODULE_PARM_DESC(max_pages_per_session,
+		 "Pages one open file may hold pinned (PIN fails with EDQUOT beyond)");
+
+/**
+ * pinstat_session_create() - a new session for current, listed in debugfs
+ *
+ * Return: the session, or NULL when out of memory.
+ */
+struct pinstat_session *pinstat_session_create(void)
+{
+	struct pinstat_session *s;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return NULL;
+	mutex_init(&s->lock);
+	xa_init_flags(&s->pins, XA_FLAGS_ALLOC1);
+	s->pid = task_tgid_nr(current);
+	get_task_comm(s->comm, current);
+
+	mutex_lock(&pinstat_sessions_lock);
+	s->id = ++pinstat_next_session_id;
+	list_add_tail(&s->node, &pinstat_sessions);
+	mutex_unlock(&pinstat_sessions_lock);
+	pinstat_stats_session(1);
+	return s;
+}
+
+static void pinstat_pin_free(struct pinstat_pin *pin)
+{
+	pinstat_stats_unpinned(pin);
+	pinstat_unpin_range(pin);
+	kfree(pin);
+}
+
+/**
+ * pinstat_session_destroy() - release every pin of a session and free it
+ * @s: the session; nobody else may use it any more
+ */
+void pinstat_session_destroy(struct pinstat_session *s)
+{
+	struct pinstat_pin *pin;
+	unsigned long handle;
+
+	mutex_lock(&pinstat_sessions_lock);
+	list_del(&s->node);
+	mutex_unlock(&pinstat_sessions_lock);
+
+	xa_for_each(&s->pins, handle, pin)
+		pinstat_pin_free(pin);
+	xa_destroy(&s->pins);
+	mutex_destroy(&s->lock);
+	kfree(s);
+	pinstat_stats_session(-1);
+}
+
+/*
+ * GUP says -EFAULT for every range it cannot pin.  Look at the VMAs first so
+ * the common mistakes get an errno that names them, as mlock(2) does.
+ */
+static int pinstat_check_vmas(unsigned long start, unsigned long end,
+			      bool write)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	if (!mm)
+		return -EFAULT;
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	while (start < end) {
+		vma = find_vma(mm, start);
+		if (!vma || vma->vm_start > start) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (!vma_is_accessible(vma) ||
+		    (write && !(vma->vm_flags & VM_WRITE))) {
+			ret = -EACCES;
+			break;
+		}
+		start = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+static int pinstat_session_reserve(struct pinstat_session *s,
+				   unsigned long nr_pages)
+{
+	int ret = 0;
+
+	mutex_lock(&s->lock);
+	if (s->nr_pins >= READ_ONCE(pinstat_max_pins_per_session)) {
+		ret = -EMFILE;
+	} else if (s->nr_pages > READ_ONCE(pinstat_max_pages_per_session) ||
+		   nr_pages > READ_ONCE(pinstat_max_pages_per_session) -
+			      s->nr_pages) {
+		ret = -EDQUOT;
+	} else {
+		s->nr_pins++;
+		s->nr_pages += nr_pages;
+	}
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+static void pinstat_session_unreserve(struct pinstat_session *s,
+				      unsigned long nr_pages)
+{
+	mutex_lock(&s->lock);
+	s->nr_pins--;
+	s->nr_pages -= nr_pages;
+	mutex_unlock(&s->lock);
+}
+
+/**
+ * pinstat_session_pin() - PINSTAT_IOC_PIN on a session
+ * @s: the session
+ * @args: the ioctl argument, copied in; the out fields are filled
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int pinstat_session_pin(struct pinstat_session *s,
+			struct pinstat_pin_args *args)
+{
+	unsigned long nr_pages;
+	struct pinstat_pin *pin;
+	u64 start_ns, pin_ns;
+	size_t i;
+	int ret;
+
+	if (args->flags & ~PINSTAT_PIN_FLAGS_ALL || !args->len)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
+		if (args->reserved[i])
+			return -EINVAL;
+	if (args->addr + args->len < args->addr)
+		return -EOVERFLOW;
+	if (args->addr != (unsigned long)args->addr ||
+	    args->len != (unsigned long)args->len ||
+	    !access_ok(u64_to_user_ptr(args->addr), args->len))
+		return -EFAULT;
+	nr_pages = pinstat_span_pages(args->addr, args->len);
+
+	ret = pinstat_session_reserve(s, nr_pages);
+	if (ret)
+		return ret;
+	ret = pinstat_check_vmas(args->addr & PAGE_MASK,
+				 PAGE_ALIGN(args->addr + args->len),
+				 args->flags & PINSTAT_PIN_WRITE);
+	if (ret)
+		goto unreserve;
+
+	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
+	if (!pin) {
+		ret = -ENOMEM;
+		goto unreserve;
+	}
+	memset(args->folios_by_order, 0, sizeof(args->folios_by_order));
+	start_ns = ktime_get_ns();
+	ret = pinstat_pin_range(pin, args->addr, args->len, args->flags,
+				args->folios_by_order);
+	pin_ns = ktime_get_ns() - start_ns;
+	if (ret)
+		goto free_pin;
+
+	/* Counted before it is published, so an UNPIN never goes below 0. */
+	pinstat_stats_pinned(pin, pin_ns);
+	mutex_lock(&s->lock);
+	ret = xa_alloc_cyclic(&s->pins, &pin->handle, pin, xa_limit_32b,
+			      &s->next_handle, GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&s->lock);
+	if (ret < 0)
+		goto uncount;
+
+	args->handle = pin->handle;
+	args->nr_pages = nr_pages;
+	args->nr_folios = pin->nr_folios;
+	args->pin_ns = pin_ns;
+	args->bookkeeping_bytes = pinstat_pin_bookkeeping(pin);
+	return 0;
+
+uncount:
+	pinstat_stats_unpinned(pin);
+	pinstat_unpin_range(pin);
+free_pin:
+	kfree(pin);
+unreserve:
+	pinstat_session_unreserve(s, nr_pages);
+	return ret;
+}
+
+/**
+ * pinstat_session_unpin() - PINSTAT_IOC_UNPIN on a session
+ * @s: the session
+ * @args: the ioctl argument, copied in; @nr_pages is filled
+ *
+ * Return: 0, -EINVAL for non-zero flags or reserved fields, -ENOENT for an
+ * unknown handle.
+ */
+int pinstat_session_unpin(struct pinstat_session *s,
+			  struct pinstat_unpin_args *args)
+{
+	struct pinstat_pin *pin;
+	unsigned long nr_pages;
+
+	if (args->flags || args->reserved[0] || args->reserved[1])
+		return -EINVAL;
+
+	mutex_lock(&s->lock);
+	pin = args->handle ? xa_erase(&s->pins, args->handle) : NULL;
+	if (pin) {
+		nr_pages = pinstat_span_pages(pin->addr, pin->len);
+		s->nr_pins--;
+		s->nr_pages -= nr_pages;
+	}
+	mutex_unlock(&s->lock);
+	if (!pin)
+		return -ENOENT;
+
+	args->nr_pages = nr_pages;
+	pinstat_pin_free(pin);
+	return 0;
+}
+
+/* Records are copied out in batches of one page. */
+#define PINSTAT_REPORT_BATCH \
+	(PAGE_SIZE / sizeof(struct pinstat_folio_record))
+
+static int pinstat_copy_records(const struct pinstat_pin *pin,
+				struct pinstat_folio_record __user *out)
+{
+	struct pinstat_folio_record *buf;
+	struct pinstat_run_cursor cur = {};
+	struct pinstat_run run;
+	size_t n = 0;
+	int ret = 0;
+
+	buf = kmalloc_array(PINSTAT_REPORT_BATCH, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (pinstat_pin_next_run(pin, &cur, &run)) {
+		pinstat_describe_run(&run, &buf[n++]);
+		if (n == PINSTAT_REPORT_BATCH) {
+			if (copy_to_user(out, buf, n * sizeof(*buf))) {
+				ret = -EFAULT;
+				goto free_buf;
+			}
+			out += n;
+			n = 0;
+		}
+	}
+	if (n && copy_to_user(out, buf, n * sizeof(*buf)))
+		ret = -EFAULT;
+free_buf:
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * pinstat_session_report() - PINSTAT_IOC_REPORT on a session
+ * @s: the session
+ * @args: the ioctl argument, copied in; @nr_total and @nr_records are filled
+ *
+ * Return: 0 or a negative errno as documented in the uapi header; on
+ * -ENOSPC @nr_total is valid.
+ */
+int pinstat_session_report(struct pinstat_session *s,
+			   struct pinstat_report_args *args)
+{
+	struct pinstat_pin *pin;
+	int ret = 0;
+
+	if (args->flags || args->reserved[0] || args->reserved[1] ||
+	    args->record_size != sizeof(struct pinstat_folio_record))
+		return -EINVAL;
+
+	mutex_lock(&s->lock);
+	pin = args->handle ? xa_load(&s->pins, args->handle) : NULL;
+	if (!pin) {
+		ret = -ENOENT;
+		goto unlock;
+	}
+	args->nr_total = pin->nr_folios;
+	if (!args->nr_records)
+		goto unlock;
+	if (args->nr_records < pin->nr_folios) {
+		ret = -ENOSPC;
+		goto unlock;
+	}
+	/* Copying out may fault; no fault path takes a pinstat lock. */
+	ret = pinstat_copy_records(pin, u64_to_user_ptr(args->records));
+	if (!ret)
+		args->nr_records = pin->nr_folios;
+unlock:
+	mutex_unlock(&s->lock);
+	return ret;
+}

@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Print -DPINSTAT_HAVE_* compiler flags for the kernel whose source (or
+# headers) tree is $1.  Features are looked up in the headers, so a distro
+# kernel that backports one is handled like the upstream release that has it.
+tree=$1
+
+have() {
+	# $1: flag name, $2: header, $3: extended regex
+	if grep -Eq "$3" "$tree/$2" 2>/dev/null; then
+		printf ' -DPINSTAT_HAVE_%s' "$1"
+	fi
+}
+
+have INLINE_FOLIO_MAPCOUNT include/linux/mm.h 'static inline int folio_mapcount\('
+echo

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# usage: scripts/guest.sh [--kernel 6.1|6.12] [--mem MiB] [--timeout SEC]
+#                         [--append ARGS] [--] COMMAND
+#
+# Boot Debian's stock kernel of that series under QEMU (TCG: no nested KVM
+# here) with a busybox initramfs that carries pinstat.ko built for it and
+# the static programs of tools/ in /opt/pinstat (on PATH).  The guest
+# reserves 2 MiB and 1 GiB huge pages, mounts proc, sysfs, devtmpfs, debugfs
+# and hugetlbfs, loads the module, runs COMMAND with sh, unloads the module
+# and powers off.  COMMAND's output is printed; the exit status is
+# COMMAND's, or 1 when the module does not load or unload, the guest never
+# finishes, or its kernel log has an oops, BUG, WARNING or sanitizer report.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series=6.1 mem=4096 timeout=1200 append=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) series=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || die "usage: guest.sh [--kernel 6.1|6.12] [--] COMMAND"
+cmd="$*"
+
+need_packages qemu-system-x86 busybox-static cpio gzip
+rel=$(kernel_release "$series")
+[ -n "$rel" ] || die "no Debian kernel image found for $series"
+vmlinuz=$(kernel_image "$rel")
+ko=$("$PINSTAT_ROOT/scripts/build-module.sh" "$rel")
+tools=$("$PINSTAT_ROOT/scripts/build-tools.sh")
+
+run=$PINSTAT_OUT/$rel/guest
+rm -rf "$run" && mkdir -p "$run"/root/{bin,sbin,dev,proc,sys,tmp,mnt,opt/pinstat}
+cp /bin/busybox "$run/root/bin/busybox"
+cp "$ko" "$tools"/* "$run/root/opt/pinstat/"
+printf '%s\n' "$cmd" > "$run/root/opt/pinstat/cmd.sh"
+cat > "$run/root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/opt/pinstat:/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+hp=/sys/kernel/mm/hugepages
+{
+	echo "guest: kernel $(uname -r), $(nproc) cpus," \
+		"hugepages 2M=$(cat $hp/hugepages-2048kB/nr_hugepages 2>/dev/null)" \
+		"1G=$(cat $hp/hugepages-1048576kB/nr_hugepages 2>/dev/null)," \
+		"THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+	if insmod /opt/pinstat/pinstat.ko; then
+		cd /opt/pinstat && sh ./cmd.sh
+		rc=$?
+		cd /
+		if ! rmmod pinstat; then
+			echo "guest: rmmod pinstat failed"
+			rc=1
+		fi
+	else
+		echo "guest: insmod pinstat.ko failed"
+		rc=1
+	fi
+	echo "guest: uptime $(cut -d' ' -f1 /proc/uptime) s"
+	echo "PINSTAT-GUEST-EXIT=$rc"
+} > /dev/ttyS1 2>&1
+poweroff -f
+INIT
+chmod +x "$run/root/init"
+(cd "$run/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$run/initramfs.gz"
+
+kargs="console=ttyS0 panic=-1 hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=520 $append"
+log "booting $rel (TCG, ${mem} MiB): $cmd"
+start=$(date +%s)
+set +e
+timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+	-kernel "$vmlinuz" -initrd "$run/initramfs.gz" -append "$kargs" \
+	-display none -monitor none -no-reboot \
+	-serial "file:$run/console.log" -serial stdio < /dev/null |
+	tr -d '\r' | tee "$run/output.log" | grep -v '^PINSTAT-GUEST-EXIT='
+qemu_rc=${PIPESTATUS[0]}
+set -e
+log "guest $rel finished in $(($(date +%s) - start)) s (console log: $run/console.log)"
+
+rc=$(sed -n 's/^PINSTAT-GUEST-EXIT=\([0-9]*\)$/\1/p' "$run/output.log" | tail -n 1)
+if [ -z "$rc" ]; then
+	log "guest did not finish (qemu exit $qemu_rc); last console lines:"
+	tail -n 40 "$run/console.log" >&2
+	rc=1
+fi
+if grep -E 'BUG:|WARNING:|Oops|Kernel panic|general protection fault|UBSAN:|KASAN:|kmemleak:.*(new suspected|unreferenced)|possible (recursive|circular) locking|inconsistent lock state' \
+	"$run/console.log" >&2; then
+	log "kernel report in the guest log: failing"
+	grep -A 30 -E 'BUG:|WARNING:|Oops' "$run/console.log" | head -n 60 >&2 || true
+	rc=1
+fi
+exit "$rc"

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libpinstat: ioctl wrappers, debugfs parsing and buffers of every kind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "libpinstat.h"
+
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT	26
+#endif
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB	(21 << MAP_HUGE_SHIFT)
+#endif
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB	(30 << MAP_HUGE_SHIFT)
+#endif
+#ifndef RAMFS_MAGIC
+#define RAMFS_MAGIC	0x858458f6
+#endif
+
+#define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage"
+
+int pinstat_open(void)
+{
+	int fd = open(PINSTAT_DEV, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int pinstat_pin(int fd, const void *addr, size_t len, unsigned int flags,
+		struct pinstat_pin_args *out)
+{
+	struct pinstat_pin_args args = {
+		.addr = (uintptr_t)addr,
+		.len = len,
+		.flags = flags,
+	};
+
+	if (ioctl(fd, PINSTAT_IOC_PIN, &args))
+		return -errno;
+	if (out)
+		*out = args;
+	return 0;
+}
+
+int pinstat_unpin(int fd, unsigned int handle)
+{
+	struct pinstat_unpin_args args = { .handle = handle };
+
+	return ioctl(fd, PINSTAT_IOC_UNPIN, &args) ? -errno : 0;
+}
+
+int pinstat_report(int fd, unsigned int handle,
+		   struct pinstat_folio_record **recs, size_t *nr)
+{
+	struct pinstat_report_args args = {
+		.handle = handle,
+		.record_size = sizeof(**recs),
+	};
+	struct pinstat_folio_record *buf;
+
+	if (ioctl(fd, PINSTAT_IOC_REPORT, &args))
+		return -errno;
+	buf = calloc(args.nr_total ? args.nr_total : 1, sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	args.records = (uintptr_t)buf;
+	args.nr_records = args.nr_total;
+	if (args.nr_total && ioctl(fd, PINSTAT_IOC_REPORT, &args)) {
+		int err = -errno;
+
+		free(buf);
+		return err;
+	}
+	*recs = buf;
+	*nr = args.nr_records;
+	return 0;
+}
+
+const char *pinstat_kind_str(unsigned int kind)
+{
+	static const char *const names[] = {
+		[PINSTAT_KIND_OTHER] = "other",
+		[PINSTAT_KIND_ANON] = "anon",
+		[PINSTAT_KIND_ANON_THP] = "anon_thp",
+		[PINSTAT_KIND_HUGETLB] = "hugetlb",
+		[PINSTAT_KIND_SHMEM] = "shmem",
+		[PINSTAT_KIND_PAGECACHE] = "pagecache",
+		[PINSTAT_KIND_ZERO] = "zero",
+	};
+
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
+/* Value of "key=value" or "key value" lines in a file, or -1. */
+static long long read_key(const char *path, const char *key, char sep)
+{
+	size_t klen = strlen(key);
+	long long val = -1;
+	char line[512];
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == sep) {
+			val = strtoll(line + klen + 1, NULL, 0);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+long long pinstat_summary(const char *key)
+{
+	return read_key(PINSTAT_DEBUGFS "/summary", key, '=');
+}
+
+long pinstat_debugfs_count(const char *file, const char *needle)
+{
+	char path[256], line[1024];
+	long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PINSTAT_DEBUGFS "/%s", file);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (!needle || strstr(line, needle))
+			n++;
+	fclose(f);
+	return n;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+long long pinstat_param_get(const char *name)
+{
+	char path[256], buf[64];
+
+	snprintf(path, sizeof(path), PINSTAT_PARAMS "/%s", name);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	return strtoll(buf, NULL, 0);
+}
+
+int pinstat_param_set(const char *name, long long value)
+{
+	char path[256], buf[64];
+
+	snprintf(path, sizeof(path), PINSTAT_PARAMS "/%s", name);
+	snprintf(buf, sizeof(buf), "%lld", value);
+	return write_file(path, buf);
+}
+
+long long pinstat_vmstat_pinned(void)
+{
+	long long acq, rel;
+
+	/* The counters are per-cpu: fold them first. */
+	write_file("/proc/sys/vm/stat_refresh", "1");
+	acq = read_key("/proc/vmstat", "nr_foll_pin_acquired", ' ');
+	rel = read_key("/proc/vmstat", "nr_foll_pin_released", ' ');
+	if (acq < 0 || rel < 0)
+		return -1;
+	return acq - rel;
+}
+
+const char *pinstat_buf_kind_str(enum pinstat_buf_kind kind)
+{
+	static const char *const names[] = {
+		[BUF_ANON] = "anon-4k",
+		[BUF_THP] = "thp",
+		[BUF_HUGETLB_2M] = "hugetlb-2m",
+		[BUF_HUGETLB_1G] = "hugetlb-1g",
+		[BUF_SHMEM] = "shmem",
+		[BUF_FILE] = "file",
+		[BUF_ZERO] = "zero",
+		[BUF_MTHP_64K] = "mthp-64k",
+	};
+
+	return names[kind];
+}
+
+static int map_aligned(struct pinstat_buf *buf, size_t len, size_t align,
+		       int prot)
+{
+	uintptr_t start;
+
+	buf->map_len = len + align;
+	buf->map = mmap(NULL, buf->map_len, prot, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	if (buf->map == MAP_FAILED) {
+		buf->map = NULL;
+		return -errno;
+	}
+	start = ((uintptr_t)buf->map + align - 1) & ~(uintptr_t)(align - 1);
+	buf->addr = (void *)start;
+	return 0;
+}
+
+static int thp_enabled(void)
+{
+	char mode[128];
+
+	if (read_file(THP_SYSFS "/enabled", mode, sizeof(mode)))
+		return 0;
+	return !strstr(mode, "[never]");
+}
+
+static int alloc_mthp(struct pinstat_buf *buf, size_t len)
+{
+	const char *ctl = THP_SYSFS "/hugepages-64kB/enabled";
+	char old[128], *sel, *end;
+	int ret;
+
+	if (!thp_enabled() || read_file(ctl, old, sizeof(old)))
+		return -EOPNOTSUPP;
+	ret = write_file(ctl, "always");
+	if (ret)
+		return ret;
+	ret = map_aligned(buf, len, SZ_64K, PROT_READ | PROT_WRITE);
+	if (!ret) {
+		madvise(buf->addr, len, MADV_HUGEPAGE);
+		memset(buf->addr, 0x5a, len);
+	}
+	/* Put the old mode back: "always [inherit] madvise never". */
+	sel = strchr(old, '[');
+	end = sel ? strchr(sel, ']') : NULL;
+	if (end) {
+		*end = '\0';
+		write_file(ctl, sel + 1);
+	}
+	return ret;
+}
+
+static int alloc_hugetlb(struct pinstat_buf *buf, size_t len, int size_flag)
+{
+	buf->map_len = len;
+	buf->map = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | size_flag,
+			-1, 0);
+	if (buf->map == MAP_FAILED) {
+		buf->map = NULL;
+		/* No huge pages of that size reserved. */
+		return errno == ENOMEM || errno == EINVAL ? -EOPNOTSUPP : -errno;
+	}
+	buf->addr = buf->map;
+	memset(buf->addr, 0x5a, len);
+	return 0;
+}
+
+static int alloc_shmem(struct pinstat_buf *buf, size_t len)
+{
+	int fd = memfd_create("pinstat", MFD_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, len)) {
+		ret = -errno;
+		goto close_fd;
+	}
+	buf->map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (buf->map == MAP_FAILED) {
+		buf->map = NULL;
+		ret = -errno;
+		goto close_fd;
+	}
+	buf->map_len = len;
+	buf->addr = buf->map;
+	memset(buf->addr, 0x5a, len);
+close_fd:
+	close(fd);
+	return ret;
+}
+
+/* ramfs keeps its files in the page cache and has no backing store. */
+static int ramfs_ready(void)
+{
+	struct statfs sfs;
+
+	mkdir(PINSTAT_RAMFS, 0700);
+	if (!statfs(PINSTAT_RAMFS, &sfs) && sfs.f_type == RAMFS_MAGIC)
+		return 0;
+	if (mount("none", PINSTAT_RAMFS, "ramfs", 0, NULL))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static int alloc_file(struct pinstat_buf *buf, size_t len)
+{
+	char path[] = PINSTAT_RAMFS "/bufXXXXXX";
+	int fd, ret = ramfs_ready();
+
+	if (ret)
+		return ret;
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	if (ftruncate(fd, len)) {
+		ret = -errno;
+		goto close_fd;
+	}
+	buf->map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (buf->map == MAP_FAILED) {
+		buf->map = NULL;
+		ret = -errno;
+		goto close_fd;
+	}
+	buf->map_len = len;
+	buf->addr = buf->map;
+	memset(buf->addr, 0x5a, len);
+close_fd:
+	close(fd);
+	return ret;
+}
+
+int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
+		      size_t len)
+{
+	volatile char *p;
+	size_t off;
+	int ret;
+
+	memset(buf, 0, sizeof(*buf));
+	buf->kind = kind;
+	buf->len = len;
+	switch (kind) {
+	case BUF_ANON:
+		ret = map_aligned(buf, len, SZ_4K, PROT_READ | PROT_WRITE);
+		if (ret)
+			return ret;
+		madvise(buf->addr, len, MADV_NOHUGEPAGE);
+		memset(buf->addr, 0x5a, len);
+		return 0;
+	case BUF_THP:
+		if (!thp_enabled())
+			return -EOPNOTSUPP;
+		ret = map_aligned(buf, len, SZ_2M, PROT_READ | PROT_WRITE);
+		if (ret)
+			return ret;
+		madvise(buf->addr, len, MADV_HUGEPAGE);
+		memset(buf->addr, 0x5a, len);
+		return 0;
+	case BUF_HUGETLB_2M:
+		return alloc_hugetlb(buf, len, MAP_HUGE_2MB);
+	case BUF_HUGETLB_1G:
+		return alloc_hugetlb(buf, len, MAP_HUGE_1GB);
+	case BUF_SHMEM:
+		return alloc_shmem(buf, len);
+	case BUF_FILE:
+		return alloc_file(buf, len);
+	case BUF_ZERO:
+		ret = map_aligned(buf, len, SZ_4K, PROT_READ);
+		if (ret)
+			return ret;
+		madvise(buf->addr, len, MADV_NOHUGEPAGE);
+		/* A read fault of untouched anonymous memory maps the zero page. */
+		for (p = buf->addr, off = 0; off < len; off += SZ_4K)
+			(void)p[off];
+		return 0;
+	case BUF_MTHP_64K:
+		return alloc_mthp(buf, len);
+	}
+	return -EINVAL;
+}
+
+void pinstat_buf_free(struct pinstat_buf *buf)
+{
+	if (buf->map)
+		munmap(buf->map, buf->map_len);
+	buf->map = NULL;
+}

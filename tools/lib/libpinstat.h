@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libpinstat: the user side of /dev/pinstat and its debugfs files, shared
+ * by the demo and the selftests.  Functions return 0 or a negative errno.
+ */
+#ifndef LIBPINSTAT_H
+#define LIBPINSTAT_H
+
+#include <stddef.h>
+#include <linux/pinstat.h>
+
+#define PINSTAT_DEV		"/dev/pinstat"
+#define PINSTAT_DEBUGFS		"/sys/kernel/debug/pinstat"
+#define PINSTAT_PARAMS		"/sys/module/pinstat/parameters"
+
+#define SZ_4K	(4096UL)
+#define SZ_64K	(64UL << 10)
+#define SZ_2M	(2UL << 20)
+#define SZ_1G	(1UL << 30)
+
+int pinstat_open(void);
+int pinstat_pin(int fd, const void *addr, size_t len, unsigned int flags,
+		struct pinstat_pin_args *out);
+int pinstat_unpin(int fd, unsigned int handle);
+/* Fills *recs (malloc'd, caller frees) and *nr with every record of a pin. */
+int pinstat_report(int fd, unsigned int handle,
+		   struct pinstat_folio_record **recs, size_t *nr);
+const char *pinstat_kind_str(unsigned int kind);
+
+/* debugfs "summary" value of @key, or -1 when it cannot be read. */
+long long pinstat_summary(const char *key);
+/* Lines of a debugfs file that contain @needle (all lines if NULL). */
+long pinstat_debugfs_count(const char *file, const char *needle);
+/* Module parameter read and write. */
+long long pinstat_param_get(const char *name);
+int pinstat_param_set(const char *name, long long value);
+/* nr_foll_pin_acquired - nr_foll_pin_released, per-cpu counts folded. */
+long long pinstat_vmstat_pinned(void);
+
+/* Kinds of buffer the tools know how to make. */
+enum pinstat_buf_kind {
+	BUF_ANON,	/* 4 KiB anonymous pages, THP off */
+	BUF_THP,	/* 2 MiB aligned anonymous memory, MADV_HUGEPAGE */
+	BUF_HUGETLB_2M,
+	BUF_HUGETLB_1G,
+	BUF_SHMEM,	/* memfd */
+	BUF_FILE,	/* a file on ramfs, mapped shared: page cache */
+	BUF_ZERO,	/* read-only anonymous memory backed by the zero page */
+	BUF_MTHP_64K,	/* one 64 KiB anonymous folio (6.8+) */
+};
+
+struct pinstat_buf {
+	enum pinstat_buf_kind kind;
+	void *addr;	/* aligned start the caller uses */
+	size_t len;
+	void *map;	/* what to munmap */
+	size_t map_len;
+};
+
+const char *pinstat_buf_kind_str(enum pinstat_buf_kind kind);
+/*
+ * Map and populate @len bytes of @kind.  Returns 0, -errno, or -EOPNOTSUPP
+ * when this kernel or configuration cannot provide that kind (no huge pages
+ * reserved, no THP, no mTHP sysfs, no ramfs mount).
+ */
+int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
+		      size_t len);
+void pinstat_buf_free(struct pinstat_buf *buf);
+
+/* Where BUF_FILE creates its files: a ramfs mount (page cache, no disk). */
+#define PINSTAT_RAMFS		"/tmp/pinstat-ramfs"
+
+#endif /* LIBPINSTAT_H */

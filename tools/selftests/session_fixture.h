@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A pinstat session for a kselftest fixture: opened in setup (the test is
+ * skipped when the module is not loaded), and in teardown closed and checked
+ * to have left nothing pinned, in pinstat's counters and in the kernel's.
+ */
+#ifndef SESSION_FIXTURE_H
+#define SESSION_FIXTURE_H
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "libpinstat.h"
+
+#define PAGE_SZ		4096UL
+#define BIAS		1024	/* GUP_PIN_COUNTING_BIAS */
+
+struct session {
+	int fd;
+	long long vm_pinned;	/* nr_foll_pin_acquired - released */
+	long long pins;		/* debugfs summary */
+	long long pages;
+};
+
+#define SESSION_SETUP(s) do {						\
+	(s)->fd = pinstat_open();					\
+	if ((s)->fd == -ENOENT || (s)->fd == -ENODEV)			\
+		SKIP(return, "no " PINSTAT_DEV ": pinstat.ko is not loaded"); \
+	ASSERT_GE((s)->fd, 0);						\
+	(s)->vm_pinned = pinstat_vmstat_pinned();			\
+	(s)->pins = pinstat_summary("pins");				\
+	(s)->pages = pinstat_summary("pages");				\
+	ASSERT_GE((s)->pins, 0)						\
+		TH_LOG(PINSTAT_DEBUGFS "/summary is not readable");	\
+} while (0)
+
+#define SESSION_TEARDOWN(s) do {					\
+	if ((s)->fd >= 0) {						\
+		close((s)->fd);						\
+		EXPECT_EQ((s)->pins, pinstat_summary("pins"));		\
+		EXPECT_EQ((s)->pages, pinstat_summary("pages"));	\
+		EXPECT_EQ((s)->vm_pinned, pinstat_vmstat_pinned());	\
+	}								\
+} while (0)
+
+#endif /* SESSION_FIXTURE_H */
