@@ -81,24 +81,32 @@ static void pinstat_packer_flush(struct pinstat_packer *pk)
 	pk->run_pages = 0;
 }
 
+/*
+ * GUP hands out the pages of a large folio in order, so after one
+ * page_folio() the rest of the folio's pages in the batch are recognised by
+ * pointer alone; small folios cost one page_folio() a page.
+ */
 static void pinstat_packer_add(struct pinstat_packer *pk,
 			       struct page **pages, unsigned long nr)
 {
-	unsigned long i;
+	unsigned long i = 0, span, left;
 
-	for (i = 0; i < nr; i++) {
+	while (i < nr) {
 		struct page *page = pages[i];
 		struct folio *folio = page_folio(page);
 
-		if (pk->run_pages && folio == pk->run_folio &&
-		    page == nth_page(pk->run_page, pk->run_pages)) {
-			pk->run_pages++;
-			continue;
+		left = folio_nr_pages(folio) - folio_page_idx(folio, page);
+		for (span = 1; span < left && i + span < nr &&
+		     pages[i + span] == nth_page(page, span); span++)
+			;
+		if (!pk->run_pages || folio != pk->run_folio ||
+		    page != nth_page(pk->run_page, pk->run_pages)) {
+			pinstat_packer_flush(pk);
+			pk->run_page = page;
+			pk->run_folio = folio;
 		}
-		pinstat_packer_flush(pk);
-		pk->run_page = page;
-		pk->run_folio = folio;
-		pk->run_pages = 1;
+		pk->run_pages += span;
+		i += span;
 	}
 }
 
@@ -109,9 +117,10 @@ static void pinstat_unpin_entries(unsigned long *entries, u32 nr_entries,
 
 	while (i < nr_entries) {
 		if (pinstat_entry_is_run(entries[i])) {
-			unpin_user_page_range_dirty_lock(
-				pinstat_entry_page(entries[i]),
-				entries[i + 1], make_dirty);
+			struct page *first = pinstat_entry_page(entries[i]);
+
+			unpin_user_page_range_dirty_lock(first, entries[i + 1],
+							 make_dirty);
 			i += 2;
 			continue;
 		}

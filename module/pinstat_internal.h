@@ -110,7 +110,7 @@ void pinstat_stats_show(struct seq_file *m);
  */
 struct pinstat_session {
 	struct list_head node;
-	struct mutex lock;
+	struct mutex lock;	/* protects pins, nr_pins, nr_pages */
 	struct xarray pins;
 	u32 next_handle;
 	u32 nr_pins;

@@ -19,6 +19,7 @@
 #include "pinstat_internal.h"
 
 LIST_HEAD(pinstat_sessions);
+/* Protects pinstat_sessions and pinstat_next_session_id. */
 DEFINE_MUTEX(pinstat_sessions_lock);
 static u64 pinstat_next_session_id;
 

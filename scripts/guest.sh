@@ -14,7 +14,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series=6.1 mem=4096 timeout=1200 append=""
+series=6.1 mem=6144 timeout=1200 append=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) series=$2; shift 2 ;;

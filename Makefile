@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make [KDIR=/lib/modules/<release>/build]   build module/pinstat.ko
+#   make demo    boot a guest of Debian's 6.1 kernel and show a report
+#   make check   run every test (both kernels), ends "N passed, N failed"
+#
+# The module is built by Kbuild (module/Kbuild); inside a kernel tree the
+# top-level Kbuild and Kconfig are used instead of this file.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module CONFIG_PINSTAT=m modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module clean
+
+demo:
+	scripts/demo.sh $(DEMO_KERNEL) $(DEMO_MIB)
+
+check:
+	scripts/check.sh
+
+.PHONY: all module clean demo check

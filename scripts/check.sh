@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# usage: scripts/check.sh [SERIES...]     (default: 6.1 6.12)
+#
+# Every test of the project: style (checkpatch --strict) and sparse (C=1)
+# of the module, then the selftests in a guest of each Debian kernel
+# series.  Ends with the line "N passed, N failed, N skipped"; exits
+# non-zero when anything failed.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series=("$@")
+[ ${#series[@]} -gt 0 ] || series=(6.1 6.12)
+passed=0 failed=0 skipped=0
+failures=()
+t0=$(date +%s)
+
+result() {	# result ok|fail|skip NAME
+	case $1 in
+	ok) passed=$((passed + 1)); echo "ok - $2" ;;
+	skip) skipped=$((skipped + 1)); echo "ok - $2 # SKIP" ;;
+	*) failed=$((failed + 1)); failures+=("$2"); echo "not ok - $2" ;;
+	esac
+}
+
+# Style: checkpatch.pl --strict from Debian's linux-source-6.12.
+src=$(kernel_source 6.12) || die "no linux-source-6.12"
+need_packages perl
+# Relative paths: checkpatch treats include/uapi/ by its own rules.
+cd "$PINSTAT_ROOT" || die "no $PINSTAT_ROOT"
+for f in module/*.[ch] include/uapi/linux/*.h; do
+	if "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
+		-f "$f" > "$PINSTAT_OUT/checkpatch.log" 2>&1; then
+		result ok "checkpatch --strict $f"
+	else
+		cat "$PINSTAT_OUT/checkpatch.log"
+		result fail "checkpatch --strict $f"
+	fi
+done
+
+for s in "${series[@]}"; do
+	rel=$(kernel_release "$s")
+	# sparse and W=1 on the headers of this kernel.
+	need_packages sparse
+	kdir=$(kernel_headers "$rel")
+	out=$PINSTAT_OUT/$rel/sparse
+	rm -rf "$out" && mkdir -p "$out"
+	cp -r "$PINSTAT_ROOT/module" "$PINSTAT_ROOT/include" "$PINSTAT_ROOT/scripts" "$out/"
+	if make -C "$kdir" M="$out/module" CONFIG_PINSTAT=m W=1 C=2 modules \
+		> "$out/log" 2>&1 && ! grep -E 'warning:|error:' "$out/log"; then
+		result ok "W=1 C=2 (sparse) build on $rel"
+	else
+		cat "$out/log"
+		result fail "W=1 C=2 (sparse) build on $rel"
+	fi
+
+	# The selftests in a guest of the stock kernel.
+	log=$PINSTAT_OUT/selftests-$s.log
+	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" -- \
+		'rc=0; for t in pinstat_errors_test pinstat_test; do $t || rc=1; done; exit $rc' \
+		2>&1 | tee "$log"
+	guest_rc=${PIPESTATUS[0]}
+	while read -r line; do
+		name=${line#* [0-9]* }
+		case $line in
+		"not ok "*) result fail "$s: ${name%% #*}" ;;
+		"ok "*"# SKIP"*) result skip "$s: $name" ;;
+		"ok "*) result ok "$s: $name" ;;
+		esac
+	done < <(grep -E '^(not )?ok [0-9]+ ' "$log")
+	if [ "$guest_rc" -eq 0 ]; then
+		result ok "$s: guest run (module load/unload, clean kernel log)"
+	else
+		result fail "$s: guest run (module load/unload, clean kernel log)"
+	fi
+done
+
+echo
+echo "make check: $(($(date +%s) - t0)) s"
+for f in "${failures[@]}"; do
+	echo "FAILED: $f"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
