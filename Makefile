@@ -7,6 +7,8 @@
 # The module is built by Kbuild (module/Kbuild); inside a kernel tree the
 # top-level Kbuild and Kconfig are used instead of this file.
 KDIR ?= /lib/modules/$(shell uname -r)/build
+DEMO_KERNEL ?= 6.1
+DEMO_MIB ?= 256
 
 all: module
 
@@ -17,7 +19,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/module clean
 
 demo:
-	scripts/demo.sh $(DEMO_KERNEL) $(DEMO_MIB)
+	scripts/demo.sh '$(DEMO_KERNEL)' '$(DEMO_MIB)'
 
 check:
 	scripts/check.sh

@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
+#include <kunit/visibility.h>
 
 #include "pinstat_internal.h"
 
@@ -242,21 +243,25 @@ static int pinstat_folios_open(struct inode *inode, struct file *file)
 	return pinstat_iter_open(file, &pinstat_folios_seq_ops, false);
 }
 
-static const struct file_operations pinstat_pins_fops = {
+/* Not static: the KUnit suite reads the files through these. */
+/* Not static: the KUnit suite reads the files through their real code. */
+const struct file_operations pinstat_pins_fops = {
 	.owner = THIS_MODULE,
 	.open = pinstat_pins_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = seq_release_private,
 };
+EXPORT_SYMBOL_IF_KUNIT(pinstat_pins_fops);
 
-static const struct file_operations pinstat_folios_fops = {
+const struct file_operations pinstat_folios_fops = {
 	.owner = THIS_MODULE,
 	.open = pinstat_folios_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = seq_release_private,
 };
+EXPORT_SYMBOL_IF_KUNIT(pinstat_folios_fops);
 
 /* Folios per order are summed from the live pins only when asked. */
 static void pinstat_show_folios_by_order(struct seq_file *m)
@@ -290,14 +295,7 @@ static void pinstat_show_folios_by_order(struct seq_file *m)
 				   by_order[order]);
 }
 
-/**
- * pinstat_show_summary() - print debugfs "summary"
- * @m: the seq_file
- * @unused: unused
- *
- * Return: 0.
- */
-int pinstat_show_summary(struct seq_file *m, void *unused)
+static int pinstat_show_summary(struct seq_file *m, void *unused)
 {
 	pinstat_stats_show(m);
 	pinstat_show_folios_by_order(m);
@@ -313,13 +311,14 @@ static int pinstat_summary_open(struct inode *inode, struct file *file)
 	return single_open(file, pinstat_show_summary, NULL);
 }
 
-static const struct file_operations pinstat_summary_fops = {
+const struct file_operations pinstat_summary_fops = {
 	.owner = THIS_MODULE,
 	.open = pinstat_summary_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = single_release,
 };
+EXPORT_SYMBOL_IF_KUNIT(pinstat_summary_fops);
 
 /**
  * pinstat_debugfs_init() - create /sys/kernel/debug/pinstat

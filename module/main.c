@@ -13,6 +13,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
+#include <kunit/visibility.h>
 
 #include "pinstat_internal.h"
 
@@ -118,6 +119,7 @@ long pinstat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	pinstat_stats_call(cmd, ret);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(pinstat_ioctl);
 
 static const struct file_operations pinstat_fops = {
 	.owner = THIS_MODULE,

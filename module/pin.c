@@ -2,12 +2,13 @@
 /*
  * Pin a user range with pin_user_pages_fast() and keep it as folio runs.
  *
- * The entry array is allocated once at one slot per page, the size of the
- * page array gup_test uses.  Each batch is pinned straight into the unused
- * tail of that array and packed into runs towards its head at once: a run
- * takes at most as many slots as it has pages, so packing never overtakes
- * the pages still to be read.  When large folios made the runs smaller the
- * array is shrunk to fit.
+ * Each batch is pinned into a one-page scratch array and packed at once
+ * into runs appended to the entry array.  The entry array grows by doubling
+ * but never past one slot per page (a run takes at most as many slots as it
+ * has pages), so small folios cost what gup_test's page array costs, and a
+ * pin of large folios never allocates per page: measured in a TCG guest,
+ * allocating a 2 MiB page array up front took longer than pinning 1 GiB of
+ * THP.  The array is shrunk to fit at the end.
  */
 
 #include <linux/minmax.h>
@@ -19,8 +20,11 @@
 #include "pinstat_compat.h"
 #include "pinstat_internal.h"
 
-/* Pages per pin_user_pages_fast() call: GUP-fast walks with IRQs off. */
-#define PINSTAT_PIN_BATCH	2048
+/* Pages per pin_user_pages_fast() call: one page of page pointers. */
+#define PINSTAT_PIN_BATCH	(PAGE_SIZE / sizeof(struct page *))
+
+/* First size of the entry array, in slots. */
+#define PINSTAT_MIN_ENTRIES	64
 
 /* Bit 0 of an entry: a run of more than one page, its count follows. */
 #define PINSTAT_RUN_TAG		1UL
@@ -47,14 +51,17 @@ unsigned long pinstat_span_pages(unsigned long addr, unsigned long len)
 	return (PAGE_ALIGN(addr + len) - (addr & PAGE_MASK)) >> PAGE_SHIFT;
 }
 
-/* Packs freshly pinned pages into runs at the head of the entry array. */
+/* Packs freshly pinned pages into runs appended to the entry array. */
 struct pinstat_packer {
 	unsigned long *entries;
 	u32 nr_entries;
+	u32 capacity;
+	u32 max_entries;
 	u32 nr_folios;
 	u32 nr_large;
 	struct page *run_page;
 	struct folio *run_folio;
+	unsigned int run_order;
 	unsigned long run_pages;
 	u64 *folios_by_order;
 };
@@ -73,12 +80,33 @@ static void pinstat_packer_flush(struct pinstat_packer *pk)
 		pk->entries[pk->nr_entries++] = pk->run_pages;
 	}
 	pk->nr_folios++;
-	if (folio_test_large(pk->run_folio))
+	if (pk->run_order)
 		pk->nr_large++;
-	order = min_t(unsigned int, folio_order(pk->run_folio),
-		      PINSTAT_NR_ORDERS - 1);
+	order = min_t(unsigned int, pk->run_order, PINSTAT_NR_ORDERS - 1);
 	pk->folios_by_order[order]++;
 	pk->run_pages = 0;
+}
+
+/* Make room for @more entries; the array never exceeds max_entries. */
+static int pinstat_packer_reserve(struct pinstat_packer *pk, u32 more)
+{
+	u32 need = min(pk->nr_entries + more, pk->max_entries);
+	u32 cap = max3(need, 2 * pk->capacity, (u32)PINSTAT_MIN_ENTRIES);
+	unsigned long *grown;
+
+	if (need <= pk->capacity)
+		return 0;
+	cap = min(cap, pk->max_entries);
+	grown = kvmalloc_array(cap, sizeof(*grown),
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!grown)
+		return -ENOMEM;
+	if (pk->nr_entries)
+		memcpy(grown, pk->entries, pk->nr_entries * sizeof(*grown));
+	kvfree(pk->entries);
+	pk->entries = grown;
+	pk->capacity = cap;
+	return 0;
 }
 
 /*
@@ -94,8 +122,9 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 	while (i < nr) {
 		struct page *page = pages[i];
 		struct folio *folio = page_folio(page);
+		unsigned int order = folio_order(folio);
 
-		left = folio_nr_pages(folio) - folio_page_idx(folio, page);
+		left = order ? (1UL << order) - folio_page_idx(folio, page) : 1;
 		for (span = 1; span < left && i + span < nr &&
 		     pages[i + span] == nth_page(page, span); span++)
 			;
@@ -104,6 +133,7 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 			pinstat_packer_flush(pk);
 			pk->run_page = page;
 			pk->run_folio = folio;
+			pk->run_order = order;
 		}
 		pk->run_pages += span;
 		i += span;
@@ -169,8 +199,12 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 	unsigned long start = addr & PAGE_MASK;
 	unsigned long nr_pages = pinstat_span_pages(addr, len);
 	unsigned int gup_flags = 0;
-	struct pinstat_packer pk = { .folios_by_order = folios_by_order };
+	struct pinstat_packer pk = {
+		.folios_by_order = folios_by_order,
+		.max_entries = nr_pages,
+	};
 	unsigned long done = 0;
+	struct page **batch;
 	int ret;
 
 	if (flags & PINSTAT_PIN_WRITE)
@@ -178,13 +212,11 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 	if (flags & PINSTAT_PIN_LONGTERM)
 		gup_flags |= FOLL_LONGTERM;
 
-	pk.entries = kvmalloc_array(nr_pages, sizeof(*pk.entries),
-				    GFP_KERNEL_ACCOUNT);
-	if (!pk.entries)
+	batch = kmalloc_array(PINSTAT_PIN_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
 		return -ENOMEM;
 
 	while (done < nr_pages) {
-		struct page **batch = (struct page **)&pk.entries[done];
 		int want = min_t(unsigned long, nr_pages - done,
 				 PINSTAT_PIN_BATCH);
 		int got;
@@ -193,6 +225,12 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 					  gup_flags, batch);
 		if (got <= 0) {
 			ret = got ? got : -EFAULT;
+			goto unpin_pinned;
+		}
+		/* A batch adds at most one entry a page, plus the open run. */
+		ret = pinstat_packer_reserve(&pk, got + 2);
+		if (ret) {
+			unpin_user_pages(batch, got);
 			goto unpin_pinned;
 		}
 		pinstat_packer_add(&pk, batch, got);
@@ -204,10 +242,11 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		cond_resched();
 	}
 	pinstat_packer_flush(&pk);
+	kfree(batch);
 
 	pin->entries = pk.entries;
 	pin->nr_entries = pk.nr_entries;
-	pin->capacity = nr_pages;
+	pin->capacity = pk.capacity;
 	pin->nr_folios = pk.nr_folios;
 	pin->nr_large = pk.nr_large;
 	pin->addr = addr;
@@ -221,6 +260,7 @@ unpin_pinned:
 	/* Nothing was written through this pin: do not dirty the pages. */
 	pinstat_unpin_entries(pk.entries, pk.nr_entries, false);
 	kvfree(pk.entries);
+	kfree(batch);
 	return ret;
 }
 

@@ -89,7 +89,28 @@ void pinstat_describe_run(const struct pinstat_run *run,
 			  struct pinstat_folio_record *rec);
 const char *pinstat_kind_name(u32 kind);
 
+/**
+ * struct pinstat_stats_snapshot - module-wide counters at one moment
+ * @sessions: open sessions
+ * @pins: live pins
+ * @pages: pages they hold
+ * @folios: folio records they hold
+ * @bookkeeping: bytes held for them
+ * @calls: ioctl calls so far
+ * @failures: failed ioctl calls so far
+ */
+struct pinstat_stats_snapshot {
+	s64 sessions;
+	s64 pins;
+	s64 pages;
+	s64 folios;
+	s64 bookkeeping;
+	s64 calls;
+	s64 failures;
+};
+
 /* stats.c */
+void pinstat_stats_read(struct pinstat_stats_snapshot *snap);
 void pinstat_stats_session(int delta);
 void pinstat_stats_pinned(const struct pinstat_pin *pin, u64 pin_ns);
 void pinstat_stats_unpinned(const struct pinstat_pin *pin);
@@ -139,8 +160,10 @@ int pinstat_session_report(struct pinstat_session *s,
 long pinstat_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* debugfs.c */
+extern const struct file_operations pinstat_summary_fops;
+extern const struct file_operations pinstat_pins_fops;
+extern const struct file_operations pinstat_folios_fops;
 int pinstat_debugfs_init(void);
 void pinstat_debugfs_exit(void);
-int pinstat_show_summary(struct seq_file *m, void *unused);
 
 #endif /* _PINSTAT_INTERNAL_H */

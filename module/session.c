@@ -15,6 +15,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <kunit/visibility.h>
 
 #include "pinstat_internal.h"
 
@@ -24,6 +25,7 @@ DEFINE_MUTEX(pinstat_sessions_lock);
 static u64 pinstat_next_session_id;
 
 unsigned int pinstat_max_pins_per_session = 4096;
+EXPORT_SYMBOL_IF_KUNIT(pinstat_max_pins_per_session);
 module_param_named(max_pins_per_session, pinstat_max_pins_per_session, uint,
 		   0644);
 MODULE_PARM_DESC(max_pins_per_session,
@@ -31,6 +33,7 @@ MODULE_PARM_DESC(max_pins_per_session,
 
 /* 1 << 20 pages is 4 GiB with 4 KiB pages. */
 unsigned int pinstat_max_pages_per_session = 1U << 20;
+EXPORT_SYMBOL_IF_KUNIT(pinstat_max_pages_per_session);
 module_param_named(max_pages_per_session, pinstat_max_pages_per_session, uint,
 		   0644);
 MODULE_PARM_DESC(max_pages_per_session,
@@ -60,6 +63,7 @@ struct pinstat_session *pinstat_session_create(void)
 	pinstat_stats_session(1);
 	return s;
 }
+EXPORT_SYMBOL_IF_KUNIT(pinstat_session_create);
 
 static void pinstat_pin_free(struct pinstat_pin *pin)
 {
@@ -88,6 +92,7 @@ void pinstat_session_destroy(struct pinstat_session *s)
 	kfree(s);
 	pinstat_stats_session(-1);
 }
+EXPORT_SYMBOL_IF_KUNIT(pinstat_session_destroy);
 
 /*
  * GUP says -EFAULT for every range it cannot pin.  Look at the VMAs first so

@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/vmstat.h>
+#include <kunit/visibility.h>
 
 #include "pinstat_internal.h"
 
@@ -37,6 +38,29 @@ static struct {
 	atomic64_t other_calls;
 	atomic64_t failures[ARRAY_SIZE(pinstat_errnos) + 1];
 } pinstat_stats;
+
+/**
+ * pinstat_stats_read() - take a snapshot of the counters
+ * @snap: filled; the fields are read one by one, not atomically together
+ */
+void pinstat_stats_read(struct pinstat_stats_snapshot *snap)
+{
+	size_t i;
+
+	snap->sessions = atomic64_read(&pinstat_stats.sessions);
+	snap->pins = atomic64_read(&pinstat_stats.pins);
+	snap->pages = atomic64_read(&pinstat_stats.pages);
+	snap->folios = atomic64_read(&pinstat_stats.folios);
+	snap->bookkeeping = atomic64_read(&pinstat_stats.bookkeeping);
+	snap->calls = atomic64_read(&pinstat_stats.pin_calls) +
+		      atomic64_read(&pinstat_stats.unpin_calls) +
+		      atomic64_read(&pinstat_stats.report_calls) +
+		      atomic64_read(&pinstat_stats.other_calls);
+	snap->failures = 0;
+	for (i = 0; i < ARRAY_SIZE(pinstat_stats.failures); i++)
+		snap->failures += atomic64_read(&pinstat_stats.failures[i]);
+}
+EXPORT_SYMBOL_IF_KUNIT(pinstat_stats_read);
 
 /**
  * pinstat_stats_session() - count a session opened (1) or closed (-1)

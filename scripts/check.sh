@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # usage: scripts/check.sh [SERIES...]     (default: 6.1 6.12)
 #
-# Every test of the project: style (checkpatch --strict) and sparse (C=1)
-# of the module, then the selftests in a guest of each Debian kernel
-# series.  Ends with the line "N passed, N failed, N skipped"; exits
-# non-zero when anything failed.
+# Every test of the project: style (checkpatch --strict) and sparse (C=2)
+# of the module, the selftests in a guest of each Debian kernel series,
+# and the KUnit suite under kunit.py (UML on each series, x86_64 with the
+# debug options on 6.12).  Ends with the line "N passed, N failed,
+# N skipped"; exits non-zero when anything failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +29,7 @@ src=$(kernel_source 6.12) || die "no linux-source-6.12"
 need_packages perl
 # Relative paths: checkpatch treats include/uapi/ by its own rules.
 cd "$PINSTAT_ROOT" || die "no $PINSTAT_ROOT"
-for f in module/*.[ch] include/uapi/linux/*.h; do
+for f in module/*.[ch] include/uapi/linux/*.h kunit/*.c; do
 	if "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
 		-f "$f" > "$PINSTAT_OUT/checkpatch.log" 2>&1; then
 		result ok "checkpatch --strict $f"
@@ -72,6 +73,31 @@ for s in "${series[@]}"; do
 		result ok "$s: guest run (module load/unload, clean kernel log)"
 	else
 		result fail "$s: guest run (module load/unload, clean kernel log)"
+	fi
+done
+
+# KUnit: real pins from a test kthread, through kunit.py.
+kunit_runs=()
+for s in "${series[@]}"; do
+	kunit_runs+=("$s um")
+done
+case " ${series[*]} " in *" 6.12 "*) kunit_runs+=("6.12 x86_64") ;; esac
+for run in "${kunit_runs[@]}"; do
+	read -r s arch <<< "$run"
+	log=$PINSTAT_OUT/kunit-$s-$arch.log
+	"$PINSTAT_ROOT/scripts/kunit.sh" "$s" "$arch" 2>&1 | tee "$log"
+	kunit_rc=${PIPESTATUS[0]}
+	while read -r line; do
+		case $line in
+		"not ok - "*) result fail "${line#not ok - }" ;;
+		"ok - "*"# SKIP"*) result skip "${line#ok - }" ;;
+		"ok - "*) result ok "${line#ok - }" ;;
+		esac
+	done < <(grep -E '^(not )?ok - kunit ' "$log")
+	if [ "$kunit_rc" -eq 0 ]; then
+		result ok "kunit $s $arch: kernel built, all tests ran, clean log"
+	else
+		result fail "kunit $s $arch: kernel built, all tests ran, clean log"
 	fi
 done
 

@@ -13,4 +13,5 @@ have() {
 }
 
 have INLINE_FOLIO_MAPCOUNT include/linux/mm.h 'static inline int folio_mapcount\('
+have KUNIT_VM_MMAP include/kunit/test.h 'unsigned long kunit_vm_mmap\('
 echo

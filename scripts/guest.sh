@@ -1,26 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # usage: scripts/guest.sh [--kernel 6.1|6.12] [--mem MiB] [--timeout SEC]
-#                         [--append ARGS] [--] COMMAND
+#                         [--append ARGS] [--extra DIR]... [--] COMMAND
 #
 # Boot Debian's stock kernel of that series under QEMU (TCG: no nested KVM
 # here) with a busybox initramfs that carries pinstat.ko built for it and
 # the static programs of tools/ in /opt/pinstat (on PATH).  The guest
 # reserves 2 MiB and 1 GiB huge pages, mounts proc, sysfs, devtmpfs, debugfs
 # and hugetlbfs, loads the module, runs COMMAND with sh, unloads the module
-# and powers off.  COMMAND's output is printed; the exit status is
+# and powers off.  --extra copies more files into /opt/pinstat.  COMMAND's output is printed; the exit status is
 # COMMAND's, or 1 when the module does not load or unload, the guest never
 # finishes, or its kernel log has an oops, BUG, WARNING or sanitizer report.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series=6.1 mem=6144 timeout=1200 append=""
+series=6.1 mem=6144 timeout=1200 append="" extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) series=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--extra) extra+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -40,6 +41,9 @@ run=$PINSTAT_OUT/$rel/guest
 rm -rf "$run" && mkdir -p "$run"/root/{bin,sbin,dev,proc,sys,tmp,mnt,opt/pinstat}
 cp /bin/busybox "$run/root/bin/busybox"
 cp "$ko" "$tools"/* "$run/root/opt/pinstat/"
+for d in "${extra[@]}"; do
+	cp -r "$d"/. "$run/root/opt/pinstat/"
+done
 printf '%s\n' "$cmd" > "$run/root/opt/pinstat/cmd.sh"
 cat > "$run/root/init" <<'INIT'
 #!/bin/busybox sh

@@ -34,8 +34,9 @@ need_packages() {
 	apt_update
 	log "installing ${missing[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "${missing[@]}" >&2 ||
-		die "apt-get install ${missing[*]} failed"
+		--no-install-recommends "${missing[@]}" \
+		> "$PINSTAT_OUT/apt.log" 2>&1 ||
+		{ cat "$PINSTAT_OUT/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
 }
 
 # kernel_release SERIES: newest Debian amd64 kernel release of a series,

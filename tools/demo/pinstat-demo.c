@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pinstat-demo: allocate buffers of every kind, pin each through
- * /dev/pinstat, print what the pins hold and the debugfs report, release.
+ * /dev/pinstat (one session each, as separate users would), print what the
+ * pins hold and the debugfs report, release.
  *
- * usage: pinstat-demo [-m MiB]   (size of each buffer, default 1024)
+ * usage: pinstat-demo [-m MiB]   (size of each buffer, default 256)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,8 +50,9 @@ int main(int argc, char **argv)
 {
 	struct pinstat_buf bufs[NR_KINDS];
 	struct pinstat_pin_args pins[NR_KINDS];
-	size_t mib = 1024, i;
-	int fd, opt, ret;
+	int fds[NR_KINDS];
+	size_t mib = 256, i;
+	int opt, ret;
 
 	while ((opt = getopt(argc, argv, "m:")) != -1) {
 		if (opt != 'm') {
@@ -58,11 +60,6 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		mib = strtoul(optarg, NULL, 0);
-	}
-	fd = pinstat_open();
-	if (fd < 0) {
-		fprintf(stderr, "open %s: %s\n", PINSTAT_DEV, strerror(-fd));
-		return 1;
 	}
 
 	printf("%-11s %10s %8s %8s %12s %12s %s\n", "kind", "bytes", "pages",
@@ -72,6 +69,12 @@ int main(int argc, char **argv)
 		int o;
 
 		pins[i].handle = 0;
+		fds[i] = pinstat_open();
+		if (fds[i] < 0) {
+			fprintf(stderr, "open %s: %s\n", PINSTAT_DEV,
+				strerror(-fds[i]));
+			return 1;
+		}
 		/* Small kinds stay small: they show the shape, not the speed. */
 		if (kinds[i] == BUF_SHMEM || kinds[i] == BUF_FILE ||
 		    kinds[i] == BUF_ZERO)
@@ -84,13 +87,19 @@ int main(int argc, char **argv)
 			       pinstat_buf_kind_str(kinds[i]), strerror(-ret));
 			continue;
 		}
-		ret = pinstat_pin(fd, bufs[i].addr, len,
+		ret = pinstat_pin(fds[i], bufs[i].addr, len,
 				  kinds[i] == BUF_ZERO ? 0 : PINSTAT_PIN_WRITE,
 				  &pins[i]);
 		if (ret) {
 			printf("%-11s pin failed: %s\n",
 			       pinstat_buf_kind_str(kinds[i]), strerror(-ret));
 			pins[i].handle = 0;
+		fds[i] = pinstat_open();
+		if (fds[i] < 0) {
+			fprintf(stderr, "open %s: %s\n", PINSTAT_DEV,
+				strerror(-fds[i]));
+			return 1;
+		}
 			continue;
 		}
 		printf("%-11s %10zu %8llu %8llu %12.1f %12llu ",
@@ -108,14 +117,15 @@ int main(int argc, char **argv)
 	cat("folios", 40);
 
 	for (i = 0; i < NR_KINDS; i++) {
-		if (!pins[i].handle)
-			continue;
-		ret = pinstat_unpin(fd, pins[i].handle);
-		if (ret)
-			printf("unpin %u: %s\n", pins[i].handle, strerror(-ret));
-		pinstat_buf_free(&bufs[i]);
+		if (pins[i].handle) {
+			ret = pinstat_unpin(fds[i], pins[i].handle);
+			if (ret)
+				printf("unpin %u: %s\n", pins[i].handle,
+				       strerror(-ret));
+			pinstat_buf_free(&bufs[i]);
+		}
+		close(fds[i]);
 	}
-	close(fd);
 	printf("\nafter release: pins=%lld pages=%lld\n",
 	       pinstat_summary("pins"), pinstat_summary("pages"));
 	return 0;
