@@ -3,6 +3,7 @@
 #   make [KDIR=/lib/modules/<release>/build]   build module/pinstat.ko
 #   make demo    boot a guest of Debian's 6.1 kernel and show a report
 #   make check   run every test (both kernels), ends "N passed, N failed"
+#   make bench   pin/unpin speed against the kernel's gup_test (not a test)
 #
 # The module is built by Kbuild (module/Kbuild); inside a kernel tree the
 # top-level Kbuild and Kconfig are used instead of this file.
@@ -24,4 +25,7 @@ demo:
 check:
 	scripts/check.sh
 
-.PHONY: all module clean demo check
+bench:
+	scripts/bench.sh
+
+.PHONY: all module clean demo check bench

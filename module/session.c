@@ -235,7 +235,7 @@ unreserve:
 /**
  * pinstat_session_unpin() - PINSTAT_IOC_UNPIN on a session
  * @s: the session
- * @args: the ioctl argument, copied in; @nr_pages is filled
+ * @args: the ioctl argument, copied in; @nr_pages and @unpin_ns are filled
  *
  * Return: 0, -EINVAL for non-zero flags or reserved fields, -ENOENT for an
  * unknown handle.
@@ -246,7 +246,9 @@ int pinstat_session_unpin(struct pinstat_session *s,
 	struct pinstat_pin *pin;
 	unsigned long nr_pages;
 
-	if (args->flags || args->reserved[0] || args->reserved[1])
+	u64 start_ns;
+
+	if (args->flags || args->reserved)
 		return -EINVAL;
 
 	mutex_lock(&s->lock);
@@ -261,7 +263,9 @@ int pinstat_session_unpin(struct pinstat_session *s,
 		return -ENOENT;
 
 	args->nr_pages = nr_pages;
+	start_ns = ktime_get_ns();
 	pinstat_pin_free(pin);
+	args->unpin_ns = ktime_get_ns() - start_ns;
 	return 0;
 }
 

@@ -16,6 +16,21 @@ passed=0 failed=0 skipped=0
 failures=()
 t0=$(date +%s)
 
+# collect PREFIX LOG: one result per "ok N name" / "ok - name" TAP line.
+collect() {
+	local prefix=$1 line name
+	while read -r line; do
+		name=${line#*ok }
+		name=${name#- }
+		name=${name#[0-9]* }
+		case $line in
+		"not ok "*) result fail "$prefix${name%% #*}" ;;
+		*"# SKIP"*) result skip "$prefix${name%% #*}" ;;
+		*) result ok "$prefix$name" ;;
+		esac
+	done < <(grep -E '^(not )?ok ([0-9]+|-) ' "$2")
+}
+
 result() {	# result ok|fail|skip NAME
 	case $1 in
 	ok) passed=$((passed + 1)); echo "ok - $2" ;;
@@ -61,14 +76,7 @@ for s in "${series[@]}"; do
 		'rc=0; for t in pinstat_errors_test pinstat_test; do $t || rc=1; done; exit $rc' \
 		2>&1 | tee "$log"
 	guest_rc=${PIPESTATUS[0]}
-	while read -r line; do
-		name=${line#* [0-9]* }
-		case $line in
-		"not ok "*) result fail "$s: ${name%% #*}" ;;
-		"ok "*"# SKIP"*) result skip "$s: $name" ;;
-		"ok "*) result ok "$s: $name" ;;
-		esac
-	done < <(grep -E '^(not )?ok [0-9]+ ' "$log")
+	collect "$s: " "$log"
 	if [ "$guest_rc" -eq 0 ]; then
 		result ok "$s: guest run (module load/unload, clean kernel log)"
 	else
@@ -87,13 +95,7 @@ for run in "${kunit_runs[@]}"; do
 	log=$PINSTAT_OUT/kunit-$s-$arch.log
 	"$PINSTAT_ROOT/scripts/kunit.sh" "$s" "$arch" 2>&1 | tee "$log"
 	kunit_rc=${PIPESTATUS[0]}
-	while read -r line; do
-		case $line in
-		"not ok - "*) result fail "${line#not ok - }" ;;
-		"ok - "*"# SKIP"*) result skip "${line#ok - }" ;;
-		"ok - "*) result ok "${line#ok - }" ;;
-		esac
-	done < <(grep -E '^(not )?ok - kunit ' "$log")
+	collect "" "$log"
 	if [ "$kunit_rc" -eq 0 ]; then
 		result ok "kunit $s $arch: kernel built, all tests ran, clean log"
 	else

@@ -38,7 +38,8 @@ x86_64)
 	;;
 *) die "unknown arch '$arch' (um or x86_64)" ;;
 esac
-build=$PINSTAT_CACHE/kunit-build/$(basename "$src")-$arch
+# PINSTAT_KUNIT_TAG keeps a separate build dir (scripts/mutation-check.sh).
+build=$PINSTAT_CACHE/kunit-build/$(basename "$src")-$arch${PINSTAT_KUNIT_TAG:+-$PINSTAT_KUNIT_TAG}
 json=$PINSTAT_OUT/kunit-$series-$arch.json
 mkdir -p "$build" "$PINSTAT_OUT"
 rm -f "$json"
@@ -68,8 +69,9 @@ def walk(group, prefix):
         status = case.get("status", "FAIL")
         status = status if status in counts else "FAIL"
         counts[status] += 1
-        mark = {"PASS": "ok", "SKIP": "ok # SKIP", "FAIL": "not ok"}[status]
-        print(f"{mark} - kunit {series} {arch}: {prefix}{case['name']}")
+        mark = "not ok" if status == "FAIL" else "ok"
+        skip = " # SKIP" if status == "SKIP" else ""
+        print(f"{mark} - kunit {series} {arch}: {prefix}{case['name']}{skip}")
     for sub in group.get("sub_groups", []):
         walk(sub, prefix + sub.get("name", "?") + ".")
 

@@ -291,13 +291,11 @@ static int alloc_hugetlb(struct pinstat_buf *buf, size_t len, int size_flag)
 	return 0;
 }
 
-static int alloc_shmem(struct pinstat_buf *buf, size_t len)
+/* Size the file of @fd, map it shared and write it; closes @fd. */
+static int map_file(struct pinstat_buf *buf, int fd, size_t len)
 {
-	int fd = memfd_create("pinstat", MFD_CLOEXEC);
 	int ret = 0;
 
-	if (fd < 0)
-		return -errno;
 	if (ftruncate(fd, len)) {
 		ret = -errno;
 		goto close_fd;
@@ -314,6 +312,13 @@ static int alloc_shmem(struct pinstat_buf *buf, size_t len)
 close_fd:
 	close(fd);
 	return ret;
+}
+
+static int alloc_shmem(struct pinstat_buf *buf, size_t len)
+{
+	int fd = memfd_create("pinstat", MFD_CLOEXEC);
+
+	return fd < 0 ? -errno : map_file(buf, fd, len);
 }
 
 /* ramfs keeps its files in the page cache and has no backing store. */
@@ -340,22 +345,7 @@ static int alloc_file(struct pinstat_buf *buf, size_t len)
 	if (fd < 0)
 		return -errno;
 	unlink(path);
-	if (ftruncate(fd, len)) {
-		ret = -errno;
-		goto close_fd;
-	}
-	buf->map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (buf->map == MAP_FAILED) {
-		buf->map = NULL;
-		ret = -errno;
-		goto close_fd;
-	}
-	buf->map_len = len;
-	buf->addr = buf->map;
-	memset(buf->addr, 0x5a, len);
-close_fd:
-	close(fd);
-	return ret;
+	return map_file(buf, fd, len);
 }
 
 int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,

@@ -138,10 +138,10 @@ TEST_F(errors, reserved_fields)
 
 	ASSERT_EQ(0, pin_raw(self->s.fd, &good));
 	unpin.handle = good.handle;
-	unpin.reserved[1] = 1;
+	unpin.reserved = 1;
 	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_UNPIN, &unpin));
 	EXPECT_EQ(EINVAL, errno);
-	unpin.reserved[1] = 0;
+	unpin.reserved = 0;
 	unpin.flags = 1;
 	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_UNPIN, &unpin));
 	EXPECT_EQ(EINVAL, errno);

@@ -74,6 +74,7 @@ struct pinstat_pin_args {
  * @handle: in: the pin to release
  * @flags: in: must be zero
  * @nr_pages: out: pages released (dirtied first for a write pin)
+ * @unpin_ns: out: time taken to release them and the folio records
  * @reserved: must be zero
  *
  * Errors: -ENOENT no pin with that handle in this session.
@@ -82,7 +83,8 @@ struct pinstat_unpin_args {
 	__u32 handle;
 	__u32 flags;
 	__u64 nr_pages;
-	__u64 reserved[2];
+	__u64 unpin_ns;
+	__u64 reserved;
 };
 
 /* Values of struct pinstat_folio_record.kind */
