@@ -3,12 +3,15 @@
  * Pin a user range with pin_user_pages_fast() and keep it as folio runs.
  *
  * Each batch is pinned into a one-page scratch array and packed at once
- * into runs appended to the entry array.  The entry array grows by doubling
- * but never past one slot per page (a run takes at most as many slots as it
- * has pages), so small folios cost what gup_test's page array costs, and a
- * pin of large folios never allocates per page: measured in a TCG guest,
- * allocating a 2 MiB page array up front took longer than pinning 1 GiB of
- * THP.  The array is shrunk to fit at the end.
+ * into runs appended to the entry array, which grows by doubling but never
+ * past one slot per page (a run takes at most as many slots as it has
+ * pages).  So a pin of large folios never allocates per page: measured in
+ * a TCG guest, allocating a 2 MiB page array up front took longer than
+ * pinning 1 GiB of THP.  Once the runs turn out dense (small folios), the
+ * array goes to its full size at once and later batches are pinned
+ * straight into its tail and packed in place, as gup_test's page array is
+ * filled: the packed entries never overtake the pages still to be read.
+ * The array is shrunk to fit at the end.
  */
 
 #include <linux/minmax.h>
@@ -112,17 +115,30 @@ static int pinstat_packer_reserve(struct pinstat_packer *pk, u32 more)
 /*
  * GUP hands out the pages of a large folio in order, so after one
  * page_folio() the rest of the folio's pages in the batch are recognised by
- * pointer alone; small folios cost one page_folio() a page.
+ * pointer alone.  Small folios are copied as they are, a page an entry.
  */
 static void pinstat_packer_add(struct pinstat_packer *pk,
 			       struct page **pages, unsigned long nr)
 {
-	unsigned long i = 0, span, left;
+	unsigned long i = 0, j, span, left;
 
 	while (i < nr) {
 		struct page *page = pages[i];
-		struct folio *folio = page_folio(page);
-		unsigned int order = folio_order(folio);
+		struct folio *folio;
+		unsigned int order;
+
+		if (!PageCompound(page)) {
+			pinstat_packer_flush(pk);
+			for (j = i; j < nr && !PageCompound(pages[j]); j++)
+				pk->entries[pk->nr_entries++] =
+					(unsigned long)pages[j];
+			pk->nr_folios += j - i;
+			pk->folios_by_order[0] += j - i;
+			i = j;
+			continue;
+		}
+		folio = page_folio(page);
+		order = folio_order(folio);
 
 		left = order ? (1UL << order) - folio_page_idx(folio, page) : 1;
 		for (span = 1; span < left && i + span < nr &&
@@ -217,12 +233,14 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		return -ENOMEM;
 
 	while (done < nr_pages) {
+		struct page **pages = pk.capacity == pk.max_entries ?
+			(struct page **)&pk.entries[done] : batch;
 		int want = min_t(unsigned long, nr_pages - done,
 				 PINSTAT_PIN_BATCH);
 		int got;
 
 		got = pin_user_pages_fast(start + (done << PAGE_SHIFT), want,
-					  gup_flags, batch);
+					  gup_flags, pages);
 		if (got <= 0) {
 			ret = got ? got : -EFAULT;
 			goto unpin_pinned;
@@ -230,11 +248,17 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		/* A batch adds at most one entry a page, plus the open run. */
 		ret = pinstat_packer_reserve(&pk, got + 2);
 		if (ret) {
-			unpin_user_pages(batch, got);
+			unpin_user_pages(pages, got);
 			goto unpin_pinned;
 		}
-		pinstat_packer_add(&pk, batch, got);
+		pinstat_packer_add(&pk, pages, got);
 		done += got;
+		/* Dense runs: take the full size now rather than doubling. */
+		if (pk.capacity < pk.max_entries && 2 * pk.nr_entries > done) {
+			ret = pinstat_packer_reserve(&pk, pk.max_entries);
+			if (ret)
+				goto unpin_pinned;
+		}
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			goto unpin_pinned;

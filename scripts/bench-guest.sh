@@ -8,10 +8,13 @@ insmod ./gup_test.ko || { echo "bench: insmod gup_test.ko failed"; exit 1; }
 mkdir -p /mnt/huge1g
 mount -t hugetlbfs -o pagesize=1G none /mnt/huge1g || exit 1
 
+# Both sides take read pins (FOLL_PIN alone: gup_test -W) and release them
+# without dirtying (gup_test's put never dirties; pinstat dirties only the
+# pages of write pins).
 gup() {	# gup KIND N ARGS...: one gup_test PIN_FAST_BENCHMARK run
 	kind=$1 n=$2
 	shift 2
-	t=$(./gup_test -a -n "$n" "$@" | grep 'PIN_FAST_BENCHMARK: Time')
+	t=$(./gup_test -a -W -n "$n" "$@" | grep 'PIN_FAST_BENCHMARK: Time')
 	[ -n "$t" ] || { echo "bench: gup_test $kind failed"; exit 1; }
 	echo "gup_test kind=$kind n=$n $t"
 }

@@ -5,7 +5,10 @@
  * and print the times, one key=value line per repetition.  scripts/bench.sh
  * runs it in a guest, alternating with the kernel's gup_test.
  *
- * usage: pinstat-bench -k anon|thp|hugetlb-2m|hugetlb-1g -m MiB [-r N] [-F]
+ * usage: pinstat-bench -k anon-4k|thp|hugetlb-2m|hugetlb-1g -m MiB [-r N]
+ *                      [-w] [-F]
+ * -w pins for write (pages are dirtied on UNPIN); the default is a read
+ * pin, which like gup_test's put releases without dirtying.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,10 +66,10 @@ static int parse_kind(const char *s, enum pinstat_buf_kind *kind)
 int main(int argc, char **argv)
 {
 	enum pinstat_buf_kind kind = BUF_ANON;
-	int opt, reps = 1, folios = 0, fd, ret, i;
+	int opt, reps = 1, folios = 0, flags = 0, fd, ret, i;
 	size_t mib = 256;
 
-	while ((opt = getopt(argc, argv, "k:m:r:F")) != -1) {
+	while ((opt = getopt(argc, argv, "k:m:r:wF")) != -1) {
 		switch (opt) {
 		case 'k':
 			if (parse_kind(optarg, &kind)) {
@@ -80,11 +83,14 @@ int main(int argc, char **argv)
 		case 'r':
 			reps = atoi(optarg);
 			break;
+		case 'w':
+			flags |= PINSTAT_PIN_WRITE;
+			break;
 		case 'F':
 			folios = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: %s -k KIND -m MiB [-r N] [-F]\n",
+			fprintf(stderr, "usage: %s -k KIND -m MiB [-r N] [-w] [-F]\n",
 				argv[0]);
 			return 2;
 		}
@@ -107,7 +113,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		t0 = now_ns();
-		ret = pinstat_pin(fd, buf.addr, buf.len, PINSTAT_PIN_WRITE, &pin);
+		ret = pinstat_pin(fd, buf.addr, buf.len, flags, &pin);
 		t1 = now_ns();
 		if (ret) {
 			fprintf(stderr, "pin: %s\n", strerror(-ret));
