@@ -93,13 +93,14 @@ static void pinstat_packer_flush(struct pinstat_packer *pk)
 /* Make room for @more entries; the array never exceeds max_entries. */
 static int pinstat_packer_reserve(struct pinstat_packer *pk, u32 more)
 {
-	u32 need = min(pk->nr_entries + more, pk->max_entries);
-	u32 cap = max3(need, 2 * pk->capacity, (u32)PINSTAT_MIN_ENTRIES);
+	/* 64-bit sums: max_pages_per_session may be set near U32_MAX. */
+	u64 need = min_t(u64, (u64)pk->nr_entries + more, pk->max_entries);
+	u64 cap = max3(need, 2ULL * pk->capacity, (u64)PINSTAT_MIN_ENTRIES);
 	unsigned long *grown;
 
 	if (need <= pk->capacity)
 		return 0;
-	cap = min(cap, pk->max_entries);
+	cap = min_t(u64, cap, pk->max_entries);
 	grown = kvmalloc_array(cap, sizeof(*grown),
 			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!grown)
