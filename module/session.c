@@ -168,6 +168,7 @@ int pinstat_session_pin(struct pinstat_session *s,
 	unsigned long nr_pages;
 	struct pinstat_pin *pin;
 	u64 start_ns, pin_ns;
+	u32 handle;
 	size_t i;
 	int ret;
 
@@ -206,20 +207,25 @@ int pinstat_session_pin(struct pinstat_session *s,
 	if (ret)
 		goto free_pin;
 
-	/* Counted before it is published, so an UNPIN never goes below 0. */
-	pinstat_stats_pinned(pin, pin_ns);
-	mutex_lock(&s->lock);
-	ret = xa_alloc_cyclic(&s->pins, &pin->handle, pin, xa_limit_32b,
-			      &s->next_handle, GFP_KERNEL_ACCOUNT);
-	mutex_unlock(&s->lock);
-	if (ret < 0)
-		goto uncount;
-
-	args->handle = pin->handle;
+	/*
+	 * Once published, another thread may UNPIN and free it: fill the
+	 * answer first and count it first, so the counters never go below 0.
+	 */
 	args->nr_pages = nr_pages;
 	args->nr_folios = pin->nr_folios;
 	args->pin_ns = pin_ns;
 	args->bookkeeping_bytes = pinstat_pin_bookkeeping(pin);
+	pinstat_stats_pinned(pin, pin_ns);
+	mutex_lock(&s->lock);
+	ret = xa_alloc_cyclic(&s->pins, &handle, pin, xa_limit_32b,
+			      &s->next_handle, GFP_KERNEL_ACCOUNT);
+	if (ret >= 0)
+		pin->handle = handle;
+	mutex_unlock(&s->lock);
+	if (ret < 0)
+		goto uncount;
+
+	args->handle = handle;
 	return 0;
 
 uncount:
