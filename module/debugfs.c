@@ -243,7 +243,6 @@ static int pinstat_folios_open(struct inode *inode, struct file *file)
 	return pinstat_iter_open(file, &pinstat_folios_seq_ops, false);
 }
 
-/* Not static: the KUnit suite reads the files through these. */
 /* Not static: the KUnit suite reads the files through their real code. */
 const struct file_operations pinstat_pins_fops = {
 	.owner = THIS_MODULE,

@@ -96,7 +96,6 @@ const char *pinstat_kind_name(u32 kind);
  * @pages: pages they hold
  * @folios: folio records they hold
  * @bookkeeping: bytes held for them
- * @calls: ioctl calls so far
  * @failures: failed ioctl calls so far
  */
 struct pinstat_stats_snapshot {
@@ -105,7 +104,6 @@ struct pinstat_stats_snapshot {
 	s64 pages;
 	s64 folios;
 	s64 bookkeeping;
-	s64 calls;
 	s64 failures;
 };
 

@@ -251,7 +251,6 @@ int pinstat_session_unpin(struct pinstat_session *s,
 {
 	struct pinstat_pin *pin;
 	unsigned long nr_pages;
-
 	u64 start_ns;
 
 	if (args->flags || args->reserved)

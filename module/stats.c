@@ -52,10 +52,6 @@ void pinstat_stats_read(struct pinstat_stats_snapshot *snap)
 	snap->pages = atomic64_read(&pinstat_stats.pages);
 	snap->folios = atomic64_read(&pinstat_stats.folios);
 	snap->bookkeeping = atomic64_read(&pinstat_stats.bookkeeping);
-	snap->calls = atomic64_read(&pinstat_stats.pin_calls) +
-		      atomic64_read(&pinstat_stats.unpin_calls) +
-		      atomic64_read(&pinstat_stats.report_calls) +
-		      atomic64_read(&pinstat_stats.other_calls);
 	snap->failures = 0;
 	for (i = 0; i < ARRAY_SIZE(pinstat_stats.failures); i++)
 		snap->failures += atomic64_read(&pinstat_stats.failures[i]);

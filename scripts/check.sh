@@ -31,6 +31,10 @@ collect() {
 	done < <(grep -E '^(not )?ok ([0-9]+|-) ' "$2")
 }
 
+result_rc() {	# result_rc EXIT_STATUS NAME
+	if [ "$1" -eq 0 ]; then result ok "$2"; else result fail "$2"; fi
+}
+
 result() {	# result ok|fail|skip NAME
 	case $1 in
 	ok) passed=$((passed + 1)); echo "ok - $2" ;;
@@ -56,32 +60,22 @@ done
 
 for s in "${series[@]}"; do
 	rel=$(kernel_release "$s")
-	# sparse and W=1 on the headers of this kernel.
-	need_packages sparse
-	kdir=$(kernel_headers "$rel")
-	out=$PINSTAT_OUT/$rel/sparse
-	rm -rf "$out" && mkdir -p "$out"
-	cp -r "$PINSTAT_ROOT/module" "$PINSTAT_ROOT/include" "$PINSTAT_ROOT/scripts" "$out/"
-	if make -C "$kdir" M="$out/module" CONFIG_PINSTAT=m W=1 C=2 modules \
-		> "$out/log" 2>&1 && ! grep -E 'warning:|error:' "$out/log"; then
+	# W=1 and sparse against this kernel's headers; the guest uses the .ko.
+	if ko=$("$PINSTAT_ROOT/scripts/build-module.sh" "$rel"); then
 		result ok "W=1 C=2 (sparse) build on $rel"
 	else
-		cat "$out/log"
 		result fail "W=1 C=2 (sparse) build on $rel"
+		continue
 	fi
 
 	# The selftests in a guest of the stock kernel.
 	log=$PINSTAT_OUT/selftests-$s.log
-	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" -- \
+	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" --ko "$ko" -- \
 		'rc=0; for t in pinstat_errors_test pinstat_test; do $t || rc=1; done; exit $rc' \
 		2>&1 | tee "$log"
-	guest_rc=${PIPESTATUS[0]}
+	result_rc "${PIPESTATUS[0]}" \
+		"$s: guest run (module load/unload, clean kernel log)"
 	collect "$s: " "$log"
-	if [ "$guest_rc" -eq 0 ]; then
-		result ok "$s: guest run (module load/unload, clean kernel log)"
-	else
-		result fail "$s: guest run (module load/unload, clean kernel log)"
-	fi
 done
 
 # KUnit: real pins from a test kthread, through kunit.py.
@@ -94,13 +88,9 @@ for run in "${kunit_runs[@]}"; do
 	read -r s arch <<< "$run"
 	log=$PINSTAT_OUT/kunit-$s-$arch.log
 	"$PINSTAT_ROOT/scripts/kunit.sh" "$s" "$arch" 2>&1 | tee "$log"
-	kunit_rc=${PIPESTATUS[0]}
+	result_rc "${PIPESTATUS[0]}" \
+		"kunit $s $arch: kernel built, all tests ran, clean log"
 	collect "" "$log"
-	if [ "$kunit_rc" -eq 0 ]; then
-		result ok "kunit $s $arch: kernel built, all tests ran, clean log"
-	else
-		result fail "kunit $s $arch: kernel built, all tests ran, clean log"
-	fi
 done
 
 echo

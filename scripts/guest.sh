@@ -1,20 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # usage: scripts/guest.sh [--kernel 6.1|6.12] [--mem MiB] [--timeout SEC]
-#                         [--append ARGS] [--extra DIR]... [--] COMMAND
+#                         [--append ARGS] [--extra DIR]... [--ko FILE]
+#                         [--] COMMAND
 #
 # Boot Debian's stock kernel of that series under QEMU (TCG: no nested KVM
 # here) with a busybox initramfs that carries pinstat.ko built for it and
 # the static programs of tools/ in /opt/pinstat (on PATH).  The guest
 # reserves 2 MiB and 1 GiB huge pages, mounts proc, sysfs, devtmpfs, debugfs
 # and hugetlbfs, loads the module, runs COMMAND with sh, unloads the module
-# and powers off.  --extra copies more files into /opt/pinstat.  COMMAND's output is printed; the exit status is
+# and powers off.  --extra copies more files into /opt/pinstat; --ko uses a
+# pinstat.ko already built for that kernel (scripts/build-module.sh).  COMMAND's output is printed; the exit status is
 # COMMAND's, or 1 when the module does not load or unload, the guest never
 # finishes, or its kernel log has an oops, BUG, WARNING or sanitizer report.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series=6.1 mem=6144 timeout=1200 append="" extra=()
+series=6.1 mem=6144 timeout=1200 append="" extra=() ko=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) series=$2; shift 2 ;;
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--extra) extra+=("$2"); shift 2 ;;
+	--ko) ko=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -34,7 +37,7 @@ need_packages qemu-system-x86 busybox-static cpio gzip
 rel=$(kernel_release "$series")
 [ -n "$rel" ] || die "no Debian kernel image found for $series"
 vmlinuz=$(kernel_image "$rel")
-ko=$("$PINSTAT_ROOT/scripts/build-module.sh" "$rel")
+[ -n "$ko" ] || ko=$("$PINSTAT_ROOT/scripts/build-module.sh" "$rel")
 tools=$("$PINSTAT_ROOT/scripts/build-tools.sh")
 
 run=$PINSTAT_OUT/$rel/guest
