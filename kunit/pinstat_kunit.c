@@ -41,6 +41,7 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
  * @rw: user buffer debugfs reads land in
  * @max_pins: module parameter to restore
  * @max_pages: module parameter to restore
+ * @refcount_limit: module parameter to restore
  */
 struct pinstat_test {
 	struct file *file;
@@ -51,6 +52,7 @@ struct pinstat_test {
 	unsigned long rw;
 	unsigned int max_pins;
 	unsigned int max_pages;
+	unsigned int refcount_limit;
 };
 
 static unsigned long test_mmap(struct kunit *test, unsigned long len,
@@ -93,6 +95,7 @@ static int pinstat_test_init(struct kunit *test)
 	t->file->private_data = t->s;
 	t->max_pins = pinstat_max_pins_per_session;
 	t->max_pages = pinstat_max_pages_per_session;
+	t->refcount_limit = pinstat_refcount_limit;
 	test->priv = t;
 	return 0;
 }
@@ -105,6 +108,7 @@ static void pinstat_test_exit(struct kunit *test)
 		return;
 	pinstat_max_pins_per_session = t->max_pins;
 	pinstat_max_pages_per_session = t->max_pages;
+	pinstat_refcount_limit = t->refcount_limit;
 	if (t->s)
 		pinstat_session_destroy(t->s);
 }
@@ -360,6 +364,72 @@ static void pin_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.pins, before.pins);
 	KUNIT_EXPECT_EQ(test, after.failures, before.failures + 1);
 	KUNIT_EXPECT_EQ(test, t->s->nr_pins, 3U);
+}
+
+/*
+ * A pin that would leave a refcount above refcount_limit is refused and
+ * undone; the records count down the pins left.  Each pin adds
+ * GUP_PIN_COUNTING_BIAS to the page's refcount.  The limit is set from the
+ * refcount seen after the first pin (a fresh page may still have a
+ * reference in a per-CPU LRU batch), with room for one more pin.
+ */
+static void refcount_limit_refuses(struct kunit *test)
+{
+	struct pinstat_test *t = test->priv;
+	struct pinstat_stats_snapshot before, after;
+	struct pinstat_folio_record *r;
+	struct pinstat_pin_args a;
+	u32 nr, first;
+
+	KUNIT_ASSERT_EQ(test, pin(test, t->mem, PAGE_SIZE, 0, &a), 0L);
+	r = report(test, a.handle, &nr);
+	first = r[0].refcount;
+	KUNIT_ASSERT_GT(test, first, (u32)GUP_PIN_COUNTING_BIAS);
+	pinstat_refcount_limit = first + GUP_PIN_COUNTING_BIAS;
+	r = report(test, a.handle, &nr);
+	KUNIT_EXPECT_EQ(test, r[0].pin_headroom, 1U);
+	/* The one that reaches the limit... */
+	KUNIT_ASSERT_EQ(test, pin(test, t->mem, PAGE_SIZE, 0, NULL), 0L);
+	r = report(test, a.handle, &nr);
+	KUNIT_EXPECT_EQ(test, r[0].pin_headroom, 0U);
+	pinstat_stats_read(&before);
+	/* ...and the one that would cross it, undone. */
+	KUNIT_EXPECT_EQ(test, pin(test, t->mem, 2 * PAGE_SIZE, 0, NULL),
+			(long)-ETOOMANYREFS);
+	pinstat_stats_read(&after);
+	KUNIT_EXPECT_EQ(test, after.pins, before.pins);
+	KUNIT_EXPECT_EQ(test, after.pages, before.pages);
+	KUNIT_EXPECT_EQ(test, after.failures, before.failures + 1);
+	KUNIT_EXPECT_EQ(test, t->s->nr_pages, 2UL);
+	r = report(test, a.handle, &nr);
+	KUNIT_EXPECT_LE(test, r[0].refcount, first + GUP_PIN_COUNTING_BIAS);
+	KUNIT_EXPECT_GE(test, r[0].refcount, first + GUP_PIN_COUNTING_BIAS - 1);
+}
+
+/* Pinned pages are charged to the mm's pinned_vm until released. */
+static void pinned_vm_charged_and_returned(struct kunit *test)
+{
+	struct pinstat_test *t = test->priv;
+	s64 start = atomic64_read(&current->mm->pinned_vm);
+	struct pinstat_session *other;
+	struct pinstat_pin_args a;
+
+	KUNIT_ASSERT_EQ(test, pin(test, t->mem, 3 * PAGE_SIZE, 0, &a), 0L);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&current->mm->pinned_vm), start + 3);
+	/* A failed pin charges nothing. */
+	KUNIT_EXPECT_EQ(test, pin(test, t->mem, 0, 0, NULL), (long)-EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&current->mm->pinned_vm), start + 3);
+	KUNIT_ASSERT_EQ(test, unpin(test, a.handle), 0L);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&current->mm->pinned_vm), start);
+
+	other = pinstat_session_create();
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	t->file->private_data = other;
+	KUNIT_EXPECT_EQ(test, pin(test, t->mem, 5 * PAGE_SIZE, 0, NULL), 0L);
+	t->file->private_data = t->s;
+	KUNIT_EXPECT_EQ(test, atomic64_read(&current->mm->pinned_vm), start + 5);
+	pinstat_session_destroy(other);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&current->mm->pinned_vm), start);
 }
 
 static void page_limit(struct kunit *test)
@@ -821,6 +891,8 @@ static struct kunit_case pinstat_test_cases[] = {
 	KUNIT_CASE(report_size_query),
 	KUNIT_CASE(pin_limit),
 	KUNIT_CASE(page_limit),
+	KUNIT_CASE(refcount_limit_refuses),
+	KUNIT_CASE(pinned_vm_charged_and_returned),
 	KUNIT_CASE_PARAM(bad_input, bad_input_gen_params),
 	KUNIT_CASE(debugfs_summary_matches),
 	KUNIT_CASE(debugfs_pins_lists_pin),

@@ -51,6 +51,23 @@ static u32 pinstat_folio_kind(struct folio *folio)
 	return PINSTAT_KIND_OTHER;
 }
 
+/*
+ * How many more pins of the same pages the folio can take before a pin
+ * would take its refcount beyond @limit: a pin adds GUP_PIN_COUNTING_BIAS
+ * to a small folio and one per page to a large one.
+ */
+static u32 pinstat_run_headroom(const struct pinstat_run *run, int refcount,
+				unsigned int limit)
+{
+	struct folio *folio = page_folio(run->page);
+	unsigned long per_pin = folio_test_large(folio) ? run->nr_pages :
+							  GUP_PIN_COUNTING_BIAS;
+
+	if (refcount < 0 || (unsigned int)refcount >= limit)
+		return 0;
+	return (limit - refcount) / per_pin;
+}
+
 /**
  * pinstat_describe_run() - fill a folio record for a run of pinned pages
  * @run: the run; its pages are pinned, so the folio cannot go away or split
@@ -80,4 +97,25 @@ void pinstat_describe_run(const struct pinstat_run *run,
 		rec->flags |= PINSTAT_FOLIO_MAYBE_DMA_PINNED;
 	rec->mapcount = pinstat_folio_mapcount(folio);
 	rec->flags |= PINSTAT_FOLIO_MAPCOUNT_VALID;
+	rec->pin_headroom = pinstat_run_headroom(run, refcount,
+						 READ_ONCE(pinstat_refcount_limit));
+}
+
+/**
+ * pinstat_pin_within_refcount_limit() - check a new pin's folios
+ * @pin: a pin just taken
+ * @limit: highest refcount a folio may have
+ *
+ * Return: true when no folio of @pin has a refcount above @limit.
+ */
+bool pinstat_pin_within_refcount_limit(const struct pinstat_pin *pin,
+				       unsigned int limit)
+{
+	struct pinstat_run_cursor cur = {};
+	struct pinstat_run run;
+
+	while (pinstat_pin_next_run(pin, &cur, &run))
+		if ((unsigned int)folio_ref_count(page_folio(run.page)) > limit)
+			return false;
+	return true;
 }

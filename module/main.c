@@ -8,6 +8,8 @@
  * live until UNPIN or close.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/build_bug.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -22,6 +24,15 @@ static_assert(sizeof(struct pinstat_pin_args) == 344);
 static_assert(sizeof(struct pinstat_unpin_args) == 32);
 static_assert(sizeof(struct pinstat_folio_record) == 56);
 static_assert(sizeof(struct pinstat_report_args) == 48);
+
+/*
+ * Who may open /dev/pinstat.  Pins are charged to the opener's VmPin and
+ * held to its RLIMIT_MEMLOCK (account.c), so an administrator may open the
+ * device to a group, e.g. mode=0660 and a udev rule setting GROUP.
+ */
+static ushort pinstat_dev_mode = 0600;
+module_param_named(mode, pinstat_dev_mode, ushort, 0444);
+MODULE_PARM_DESC(mode, "Permissions of /dev/pinstat (at most 0666, default 0600)");
 
 static int pinstat_open(struct inode *inode, struct file *file)
 {
@@ -134,13 +145,18 @@ static struct miscdevice pinstat_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "pinstat",
 	.fops = &pinstat_fops,
-	.mode = 0600,
 };
 
 static int __init pinstat_init(void)
 {
 	int ret;
 
+	if (pinstat_dev_mode & ~0666) {
+		pr_err("mode=%#o: only read/write bits may be set\n",
+		       pinstat_dev_mode);
+		return -EINVAL;
+	}
+	pinstat_misc.mode = pinstat_dev_mode;
 	ret = pinstat_debugfs_init();
 	if (ret)
 		return ret;

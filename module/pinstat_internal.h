@@ -4,7 +4,8 @@
  *
  * Layers, bottom up:
  *   pin.c      pin a user range, keep it as folio runs, release it
- *   folio.c    describe one run of pinned pages (kind, counts)
+ *   folio.c    describe one run of pinned pages (kind, counts, headroom)
+ *   account.c  charge pinned pages to mm->pinned_vm (RLIMIT_MEMLOCK)
  *   stats.c    module-wide counters
  *   session.c  one open file: its pins, limits, the ioctl operations
  *   debugfs.c  summary, pins and folios files
@@ -20,6 +21,7 @@
 #include <linux/xarray.h>
 #include <linux/pinstat.h>
 
+struct mm_struct;
 struct page;
 struct seq_file;
 
@@ -88,6 +90,12 @@ size_t pinstat_pin_bookkeeping(const struct pinstat_pin *pin);
 void pinstat_describe_run(const struct pinstat_run *run,
 			  struct pinstat_folio_record *rec);
 const char *pinstat_kind_name(u32 kind);
+bool pinstat_pin_within_refcount_limit(const struct pinstat_pin *pin,
+				       unsigned int limit);
+
+/* account.c */
+int pinstat_charge_pinned(struct mm_struct *mm, unsigned long nr_pages);
+void pinstat_uncharge_pinned(struct mm_struct *mm, unsigned long nr_pages);
 
 /**
  * struct pinstat_stats_snapshot - module-wide counters at one moment
@@ -123,6 +131,9 @@ void pinstat_stats_show(struct seq_file *m);
  * @next_handle: cursor for cyclic handle allocation
  * @nr_pins: pins held, including ones being pinned
  * @nr_pages: pages held, including ones being pinned
+ * @mm: address space of the opener, which pins are taken in and charged
+ *	to; a reference on the mm_struct only (mmgrab), NULL for a kernel
+ *	thread
  * @id: module-wide session number, increasing, never reused
  * @pid: thread group of the task that opened the file
  * @comm: its command name
@@ -134,6 +145,7 @@ struct pinstat_session {
 	u32 next_handle;
 	u32 nr_pins;
 	unsigned long nr_pages;
+	struct mm_struct *mm;
 	u64 id;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
@@ -144,6 +156,7 @@ extern struct list_head pinstat_sessions;
 extern struct mutex pinstat_sessions_lock;
 extern unsigned int pinstat_max_pins_per_session;
 extern unsigned int pinstat_max_pages_per_session;
+extern unsigned int pinstat_refcount_limit;
 
 struct pinstat_session *pinstat_session_create(void);
 void pinstat_session_destroy(struct pinstat_session *s);

@@ -8,6 +8,7 @@
  * Lock order: pinstat_sessions_lock, then a session's lock.
  */
 
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -39,8 +40,47 @@ module_param_named(max_pages_per_session, pinstat_max_pages_per_session, uint,
 MODULE_PARM_DESC(max_pages_per_session,
 		 "Pages one open file may hold pinned (PIN fails with EDQUOT beyond)");
 
+/*
+ * Pins refused when they would take a folio's refcount beyond this.  Each
+ * pin adds at most GUP_PIN_COUNTING_BIAS (small folio) or the pages of one
+ * folio (at most 262144 for 1 GiB) to a refcount, so a limit of 2^30 keeps
+ * every folio pinstat pins about 2^30 references short of INT_MAX.
+ */
+#define PINSTAT_REFCOUNT_LIMIT_MAX BIT(30)
+
+unsigned int pinstat_refcount_limit = PINSTAT_REFCOUNT_LIMIT_MAX;
+EXPORT_SYMBOL_IF_KUNIT(pinstat_refcount_limit);
+
+static int pinstat_refcount_limit_set(const char *val,
+				      const struct kernel_param *kp)
+{
+	unsigned int limit;
+	int ret;
+
+	ret = kstrtouint(val, 0, &limit);
+	if (ret)
+		return ret;
+	if (limit < GUP_PIN_COUNTING_BIAS || limit > PINSTAT_REFCOUNT_LIMIT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(pinstat_refcount_limit, limit);
+	return 0;
+}
+
+static const struct kernel_param_ops pinstat_refcount_limit_ops = {
+	.set = pinstat_refcount_limit_set,
+	.get = param_get_uint,
+};
+module_param_cb(refcount_limit, &pinstat_refcount_limit_ops,
+		&pinstat_refcount_limit, 0644);
+MODULE_PARM_DESC(refcount_limit,
+		 "Highest folio refcount a pin may leave (PIN fails with ETOOMANYREFS beyond); 1024 .. 2^30, default 2^30");
+
 /**
  * pinstat_session_create() - a new session for current, listed in debugfs
+ *
+ * Pins are charged to current's mm (see account.c); only current's
+ * process can pin through the session, the others it is handed to can
+ * release and report.
  *
  * Return: the session, or NULL when out of memory.
  */
@@ -55,6 +95,9 @@ struct pinstat_session *pinstat_session_create(void)
 	xa_init_flags(&s->pins, XA_FLAGS_ALLOC1);
 	s->pid = task_tgid_nr(current);
 	get_task_comm(s->comm, current);
+	s->mm = current->mm;
+	if (s->mm)
+		mmgrab(s->mm);
 
 	mutex_lock(&pinstat_sessions_lock);
 	s->id = ++pinstat_next_session_id;
@@ -65,10 +108,12 @@ struct pinstat_session *pinstat_session_create(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(pinstat_session_create);
 
-static void pinstat_pin_free(struct pinstat_pin *pin)
+static void pinstat_pin_free(struct pinstat_session *s,
+			     struct pinstat_pin *pin)
 {
 	pinstat_stats_unpinned(pin);
 	pinstat_unpin_range(pin);
+	pinstat_uncharge_pinned(s->mm, pinstat_span_pages(pin->addr, pin->len));
 	kfree(pin);
 }
 
@@ -86,9 +131,11 @@ void pinstat_session_destroy(struct pinstat_session *s)
 	mutex_unlock(&pinstat_sessions_lock);
 
 	xa_for_each(&s->pins, handle, pin)
-		pinstat_pin_free(pin);
+		pinstat_pin_free(s, pin);
 	xa_destroy(&s->pins);
 	mutex_destroy(&s->lock);
+	if (s->mm)
+		mmdrop(s->mm);
 	kfree(s);
 	pinstat_stats_session(-1);
 }
@@ -105,8 +152,6 @@ static int pinstat_check_vmas(unsigned long start, unsigned long end,
 	struct vm_area_struct *vma;
 	int ret = 0;
 
-	if (!mm)
-		return -EFAULT;
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
 	while (start < end) {
@@ -183,21 +228,29 @@ int pinstat_session_pin(struct pinstat_session *s,
 	    args->len != (unsigned long)args->len ||
 	    !access_ok(u64_to_user_ptr(args->addr), args->len))
 		return -EFAULT;
+	/* A kernel thread has no user memory to pin. */
+	if (!current->mm)
+		return -EFAULT;
+	if (current->mm != s->mm)
+		return -EXDEV;
 	nr_pages = pinstat_span_pages(args->addr, args->len);
 
 	ret = pinstat_session_reserve(s, nr_pages);
 	if (ret)
 		return ret;
+	ret = pinstat_charge_pinned(s->mm, nr_pages);
+	if (ret)
+		goto unreserve;
 	ret = pinstat_check_vmas(args->addr & PAGE_MASK,
 				 PAGE_ALIGN(args->addr + args->len),
 				 args->flags & PINSTAT_PIN_WRITE);
 	if (ret)
-		goto unreserve;
+		goto uncharge;
 
 	pin = kzalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
 	if (!pin) {
 		ret = -ENOMEM;
-		goto unreserve;
+		goto uncharge;
 	}
 	memset(args->folios_by_order, 0, sizeof(args->folios_by_order));
 	start_ns = ktime_get_ns();
@@ -206,6 +259,11 @@ int pinstat_session_pin(struct pinstat_session *s,
 	pin_ns = ktime_get_ns() - start_ns;
 	if (ret)
 		goto free_pin;
+	if (!pinstat_pin_within_refcount_limit(pin,
+					       READ_ONCE(pinstat_refcount_limit))) {
+		ret = -ETOOMANYREFS;
+		goto unpin;
+	}
 
 	/*
 	 * Once published, another thread may UNPIN and free it: fill the
@@ -230,9 +288,12 @@ int pinstat_session_pin(struct pinstat_session *s,
 
 uncount:
 	pinstat_stats_unpinned(pin);
+unpin:
 	pinstat_unpin_range(pin);
 free_pin:
 	kfree(pin);
+uncharge:
+	pinstat_uncharge_pinned(s->mm, nr_pages);
 unreserve:
 	pinstat_session_unreserve(s, nr_pages);
 	return ret;
@@ -269,7 +330,7 @@ int pinstat_session_unpin(struct pinstat_session *s,
 
 	args->nr_pages = nr_pages;
 	start_ns = ktime_get_ns();
-	pinstat_pin_free(pin);
+	pinstat_pin_free(s, pin);
 	args->unpin_ns = ktime_get_ns() - start_ns;
 	return 0;
 }

@@ -23,6 +23,7 @@ static const struct {
 	{ EMFILE, "EMFILE" },	{ EDQUOT, "EDQUOT" },	{ EOVERFLOW, "EOVERFLOW" },
 	{ ENOTTY, "ENOTTY" },	{ EINTR, "EINTR" },	{ EBUSY, "EBUSY" },
 	{ EAGAIN, "EAGAIN" },	{ EOPNOTSUPP, "EOPNOTSUPP" },
+	{ EPERM, "EPERM" },	{ EXDEV, "EXDEV" },	{ ETOOMANYREFS, "ETOOMANYREFS" },
 };
 
 static struct {

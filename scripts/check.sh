@@ -3,8 +3,9 @@
 # usage: scripts/check.sh [SERIES...]     (default: 6.1 6.12)
 #
 # Every test of the project: style (checkpatch --strict) and sparse (C=2)
-# of the module, the selftests in a guest of each Debian kernel series,
-# and the KUnit suite under kunit.py (UML on each series, x86_64 with the
+# of the module; the selftests, stress and fuzzing in a guest of each
+# Debian kernel series and of a debug kernel (KASAN, lockdep, DEBUG_VM,
+# kmemleak) built from 6.12; and the KUnit suite under kunit.py (UML on each series, x86_64 with the
 # debug options on 6.12).  Ends with the line "N passed, N failed,
 # N skipped"; exits non-zero when anything failed.
 set -uo pipefail
@@ -58,25 +59,42 @@ for f in module/*.[ch] include/uapi/linux/*.h kunit/*.c; do
 	fi
 done
 
-for s in "${series[@]}"; do
+# The selftests, stress and fuzzing in guests.  Seeds are fixed so a
+# failure can be replayed; -s on the command line of pinstat-stress and
+# pinstat-fuzz changes them.
+selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test'
+stock_cmd="rc=0; for t in $selftests; do \$t || rc=1; done
+pinstat-stress -d 10 -p 2 -t 3 -s 1 || rc=1
+pinstat-fuzz -n 5000 -s 1 || rc=1
+exit \$rc"
+debug_cmd="rc=0; for t in pinstat_errors_test pinstat_fault_test pinstat_access_test; do \$t || rc=1; done
+pinstat-stress -d 30 -p 2 -t 3 -s 2 || rc=1
+pinstat-fuzz -n 20000 -s 2 || rc=1
+exit \$rc"
+
+guest_tests() {	# guest_tests SERIES COMMAND
+	local s=$1 cmd=$2 rel ko log
 	rel=$(kernel_release "$s")
 	# W=1 and sparse against this kernel's headers; the guest uses the .ko.
 	if ko=$("$PINSTAT_ROOT/scripts/build-module.sh" "$rel"); then
 		result ok "W=1 C=2 (sparse) build on $rel"
 	else
 		result fail "W=1 C=2 (sparse) build on $rel"
-		continue
+		return
 	fi
-
-	# The selftests in a guest of the stock kernel.
 	log=$PINSTAT_OUT/selftests-$s.log
-	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" --ko "$ko" -- \
-		'rc=0; for t in pinstat_errors_test pinstat_test; do $t || rc=1; done; exit $rc' \
+	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" --ko "$ko" -- "$cmd" \
 		2>&1 | tee "$log"
 	result_rc "${PIPESTATUS[0]}" \
 		"$s: guest run (module load/unload, clean kernel log)"
 	collect "$s: " "$log"
+}
+
+for s in "${series[@]}"; do
+	guest_tests "$s" "$stock_cmd"
 done
+# The debug kernel (KASAN, lockdep, DEBUG_VM, kmemleak) is built from 6.12.
+case " ${series[*]} " in *" 6.12 "*) guest_tests debug "$debug_cmd" ;; esac
 
 # KUnit: real pins from a test kthread, through kunit.py.
 kunit_runs=()

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# usage: scripts/guest.sh [--kernel 6.1|6.12] [--mem MiB] [--timeout SEC]
+# usage: scripts/guest.sh [--kernel 6.1|6.12|debug] [--mem MiB] [--timeout SEC]
 #                         [--append ARGS] [--extra DIR]... [--ko FILE]
 #                         [--] COMMAND
 #
-# Boot Debian's stock kernel of that series under QEMU (TCG: no nested KVM
+# Boot Debian's stock kernel of that series (or, for "debug", the KASAN/
+# lockdep/kmemleak kernel of scripts/debug-kernel.sh) under QEMU (TCG: no nested KVM
 # here) with a busybox initramfs that carries pinstat.ko built for it and
 # the static programs of tools/ in /opt/pinstat (on PATH).  The guest
 # reserves 2 MiB and 1 GiB huge pages, mounts proc, sysfs, devtmpfs, debugfs
@@ -16,7 +17,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series=6.1 mem=6144 timeout=1200 append="" extra=() ko=""
+series=6.1 mem="" timeout=1200 append="" extra=() ko=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) series=$2; shift 2 ;;
@@ -30,9 +31,18 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || die "usage: guest.sh [--kernel 6.1|6.12] [--] COMMAND"
+[ $# -gt 0 ] || die "usage: guest.sh [--kernel 6.1|6.12|debug] [--] COMMAND"
 cmd="$*"
 
+# Huge pages for every test kind; KASAN's shadow (1/8 of RAM) leaves the
+# debug guest less room, and it runs only tests that need a few 2 MiB pages.
+if [ "$series" = debug ]; then
+	: "${mem:=3072}"
+	huge="hugepagesz=2M hugepages=64"
+else
+	: "${mem:=6144}"
+	huge="hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=520"
+fi
 need_packages qemu-system-x86 busybox-static cpio gzip
 rel=$(kernel_release "$series")
 [ -n "$rel" ] || die "no Debian kernel image found for $series"
@@ -64,10 +74,25 @@ hp=/sys/kernel/mm/hugepages
 		"hugepages 2M=$(cat $hp/hugepages-2048kB/nr_hugepages 2>/dev/null)" \
 		"1G=$(cat $hp/hugepages-1048576kB/nr_hugepages 2>/dev/null)," \
 		"THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+	kml=/sys/kernel/debug/kmemleak
+	# Leaks from before the tests are not theirs.
+	[ -e $kml ] && echo scan > $kml && echo clear > $kml
 	if insmod /opt/pinstat/pinstat.ko; then
 		cd /opt/pinstat && sh ./cmd.sh
 		rc=$?
 		cd /
+		if [ -e $kml ]; then
+			# Only objects older than 5 s are reported.
+			sleep 6 && echo scan > $kml
+			leaks=$(cat $kml)
+			if [ -z "$leaks" ]; then
+				echo "ok - kmemleak: no unreferenced objects after the tests"
+			else
+				echo "$leaks" | head -n 80
+				echo "not ok - kmemleak: no unreferenced objects after the tests"
+				rc=1
+			fi
+		fi
 		if ! rmmod pinstat; then
 			echo "guest: rmmod pinstat failed"
 			rc=1
@@ -84,7 +109,7 @@ INIT
 chmod +x "$run/root/init"
 (cd "$run/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$run/initramfs.gz"
 
-kargs="console=ttyS0 panic=-1 hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=520 $append"
+kargs="console=ttyS0 panic=-1 $huge $append"
 log "booting $rel (TCG, ${mem} MiB): $cmd"
 start=$(date +%s)
 set +e

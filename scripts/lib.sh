@@ -40,10 +40,12 @@ need_packages() {
 }
 
 # kernel_release SERIES: newest Debian amd64 kernel release of a series,
-# e.g. 6.1 -> 6.1.0-56-amd64, 6.12 -> 6.12.117+deb12-amd64.
+# e.g. 6.1 -> 6.1.0-56-amd64, 6.12 -> 6.12.117+deb12-amd64; "debug" is
+# the debug guest kernel of scripts/debug-kernel.sh.
 kernel_release() {
 	local re
 	case $1 in
+	debug) echo debug; return ;;
 	6.1) re='^linux-image-6\.1\.0-[0-9]+-amd64$' ;;
 	6.12) re='^linux-image-6\.12\.[0-9]+\+deb12-amd64$' ;;
 	*) die "unknown kernel series '$1' (6.1 or 6.12)" ;;
@@ -55,6 +57,10 @@ kernel_release() {
 
 # kernel_headers RELEASE: install the headers; prints KDIR.
 kernel_headers() {
+	if [ "$1" = debug ]; then
+		"$PINSTAT_ROOT/scripts/debug-kernel.sh"
+		return
+	fi
 	need_packages "linux-headers-$1"
 	echo "/usr/src/linux-headers-$1"
 }
@@ -62,6 +68,11 @@ kernel_headers() {
 # kernel_image RELEASE: the stock vmlinuz, from the .deb, never installed.
 kernel_image() {
 	local pkg=linux-image-$1 ver dir
+	if [ "$1" = debug ]; then
+		dir=$("$PINSTAT_ROOT/scripts/debug-kernel.sh") || return 1
+		echo "$dir/arch/x86/boot/bzImage"
+		return
+	fi
 	apt_update
 	ver=$(apt-cache policy "$pkg" | awk '/Candidate:/ {print $2}')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no package $pkg"

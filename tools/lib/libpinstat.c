@@ -207,6 +207,32 @@ long long pinstat_vmstat_pinned(void)
 	return acq - rel;
 }
 
+long long pinstat_status_kb(const char *field)
+{
+	return read_key("/proc/self/status", field, ':');
+}
+
+int pinstat_pagemap_pfn(const void *addr, unsigned long long *pfn)
+{
+	uint64_t entry;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, &entry, sizeof(entry),
+		  (uintptr_t)addr / SZ_4K * sizeof(entry));
+	close(fd);
+	if (n != sizeof(entry))
+		return n < 0 ? -errno : -EIO;
+	/* Bit 63: present; bits 0-54: the PFN (0 without CAP_SYS_ADMIN). */
+	if (!(entry >> 63))
+		return -ENOENT;
+	*pfn = entry & ((1ULL << 55) - 1);
+	return 0;
+}
+
 const char *pinstat_buf_kind_str(enum pinstat_buf_kind kind)
 {
 	static const char *const names[] = {

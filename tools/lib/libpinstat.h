@@ -36,6 +36,10 @@ long long pinstat_param_get(const char *name);
 int pinstat_param_set(const char *name, long long value);
 /* nr_foll_pin_acquired - nr_foll_pin_released, per-cpu counts folded. */
 long long pinstat_vmstat_pinned(void);
+/* "VmPin:"-style field of /proc/self/status in kB, or -1. */
+long long pinstat_status_kb(const char *field);
+/* PFN mapped at @addr in this process (/proc/self/pagemap, needs root). */
+int pinstat_pagemap_pfn(const void *addr, unsigned long long *pfn);
 
 /* Kinds of buffer the tools know how to make. */
 enum pinstat_buf_kind {

@@ -54,6 +54,15 @@
  *               mapping without write permission
  *   -EMFILE     the session already holds the max_pins_per_session pins
  *   -EDQUOT     the session would hold more than max_pages_per_session pages
+ *   -EPERM      the pages would take the process's pinned memory (VmPin,
+ *               mm->pinned_vm) beyond RLIMIT_MEMLOCK, and the caller lacks
+ *               CAP_IPC_LOCK
+ *   -EXDEV      the file was opened by another process: pins are taken in,
+ *               and charged to, the address space of the process that opened
+ *               the file; others it is passed to may only unpin and report
+ *   -ETOOMANYREFS  a folio of the range would be left with a refcount above
+ *               the module's refcount_limit (see @pin_headroom of
+ *               struct pinstat_folio_record)
  *   -EINTR      a fatal signal arrived while pinning
  */
 struct pinstat_pin_args {
@@ -134,7 +143,7 @@ struct pinstat_folio_record {
 	__u32 refcount;
 	__s32 mapcount;
 	__u32 flags;
-	__u32 reserved;
+	__u32 pin_headroom;
 };
 
 /**

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# usage: scripts/debug-kernel.sh
+#
+# Build the debug guest kernel: Debian's linux-source-6.12 from tinyconfig
+# plus what the guest needs and the checkers (KASAN, lockdep, DEBUG_VM,
+# DEBUG_ATOMIC_SLEEP, kmemleak).  Cached by source version and option
+# list; prints the build directory (bzImage under arch/x86/boot, and what
+# an out-of-tree module builds against).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+options=(
+	# the busybox guest of scripts/guest.sh
+	64BIT SMP PCI ACPI PRINTK PRINTK_TIME TTY SERIAL_8250
+	SERIAL_8250_CONSOLE BLK_DEV_INITRD RD_GZIP DEVTMPFS PROC_FS SYSFS
+	PROC_SYSCTL DEBUG_FS MODULES MODULE_UNLOAD BINFMT_ELF BINFMT_SCRIPT
+	MULTIUSER FUTEX KALLSYMS
+	# the memory pinstat and its tests pin and look at
+	SHMEM TMPFS MEMFD_CREATE HUGETLBFS TRANSPARENT_HUGEPAGE
+	TRANSPARENT_HUGEPAGE_ALWAYS ADVISE_SYSCALLS COMPACTION
+	PROC_PAGE_MONITOR IO_URING
+	# the checkers
+	DEBUG_KERNEL KASAN KASAN_GENERIC PROVE_LOCKING DEBUG_ATOMIC_SLEEP
+	DEBUG_VM DEBUG_KMEMLEAK
+)
+
+need_packages gcc make flex bison bc libelf-dev
+src=$(kernel_source 6.12)
+ver=$(basename "$src")
+key=$(printf '%s\n' "${options[@]}" | sha1sum | cut -c1-12)
+out=$PINSTAT_CACHE/debug-kernel/$ver-$key
+if [ ! -f "$out/.pinstat-built" ]; then
+	log "building the debug guest kernel from $ver (KASAN, lockdep, DEBUG_VM, kmemleak; a few minutes)"
+	rm -rf "$out" && mkdir -p "$out"
+	make -s -C "$src" O="$out" ARCH=x86_64 tinyconfig > "$out/build.log" 2>&1 ||
+		{ cat "$out/build.log" >&2; die "tinyconfig failed"; }
+	# SLUB_TINY rules out KASAN.
+	"$src/scripts/config" --file "$out/.config" -d SLUB_TINY \
+		$(printf -- '-e %s ' "${options[@]}")
+	make -s -C "$src" O="$out" ARCH=x86_64 olddefconfig >> "$out/build.log" 2>&1 ||
+		{ cat "$out/build.log" >&2; die "olddefconfig failed"; }
+	for o in "${options[@]}"; do
+		grep -qx "CONFIG_$o=y" "$out/.config" ||
+			die "CONFIG_$o did not stay enabled in the debug kernel's .config"
+	done
+	make -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules \
+		modules_prepare >> "$out/build.log" 2>&1 ||
+		{ tail -n 40 "$out/build.log" >&2; die "debug kernel build failed"; }
+	touch "$out/.pinstat-built"
+fi
+echo "$out"

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pinstat-fuzz: a bounded, seeded ioctl fuzzer for /dev/pinstat.
+ *
+ *   pinstat-fuzz [-n ITERATIONS] [-s SEED]
+ *
+ * Each iteration issues one ioctl with a random command (mostly pinstat's
+ * own, also wrong sizes, directions and numbers), a random argument
+ * pointer (valid, NULL, kernel, read-only, running into PROT_NONE) and
+ * random fields (addresses in and out of the mappings, lengths up to
+ * wrapping around, flags, handles, reserved fields, record arrays).  A
+ * second thread keeps unmapping, remapping and mprotecting a window that
+ * the pins aim at, so ranges vanish while they are being pinned.  Files
+ * are closed with their pins and reopened now and then.
+ *
+ * Checked: every call returns 0 or an errno the uapi header documents;
+ * afterwards nothing is pinned, in pinstat's counters or the kernel's.
+ * The sequence of calls is reproducible from the seed; its interleaving
+ * with the unmapping thread is not.  Prints TAP.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpinstat.h"
+
+#define PAGE_SZ		4096UL
+#define POOL_SZ		(8UL << 20)
+#define WINDOW_SZ	(2UL << 20)
+#define NR_FDS		3
+#define NR_HANDLES	64
+#define KERNEL_ADDR	0xffff888000000000ULL
+
+static uint64_t rng;
+
+/* xorshift64*: the same sequence for the same seed everywhere. */
+static uint64_t rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* Memory the fuzzer aims at. */
+static char *pool;		/* POOL_SZ of anonymous memory, THP allowed */
+static char *window;		/* WINDOW_SZ that the other thread churns */
+static char *ro_page;		/* readable, not writable */
+static char *guard;		/* a readable page followed by PROT_NONE */
+static struct pinstat_buf hugetlb;
+static volatile bool stop;
+
+static void *churn_main(void *arg)
+{
+	unsigned int seed = (uintptr_t)arg;
+
+	while (!stop) {
+		switch (rand_r(&seed) % 4) {
+		case 0:
+			munmap(window, WINDOW_SZ);
+			break;
+		case 1:
+			mmap(window, WINDOW_SZ, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+			     MAP_POPULATE, -1, 0);
+			break;
+		case 2:
+			mprotect(window, WINDOW_SZ,
+				 rand_r(&seed) % 2 ? PROT_READ : PROT_NONE);
+			break;
+		default:
+			madvise(window, WINDOW_SZ, MADV_DONTNEED);
+			break;
+		}
+		usleep(rand_r(&seed) % 2000);
+	}
+	return NULL;
+}
+
+static uint64_t fuzz_addr(void)
+{
+	switch (below(12)) {
+	case 0: return 0;
+	case 1: return KERNEL_ADDR + below(1 << 20);
+	case 2: return rnd();
+	case 3: return (uintptr_t)ro_page + below(PAGE_SZ);
+	case 4: return (uintptr_t)guard + below(2 * PAGE_SZ);
+	case 5: return 0x7ffffffff000ULL - below(4) * PAGE_SZ;
+	case 6: return hugetlb.addr ? (uintptr_t)hugetlb.addr + below(SZ_2M) :
+				      (uintptr_t)pool;
+	case 7: case 8: return (uintptr_t)window + below(WINDOW_SZ);
+	default: return (uintptr_t)pool + below(POOL_SZ);
+	}
+}
+
+static uint64_t fuzz_len(uint64_t addr)
+{
+	switch (below(10)) {
+	case 0: return 0;
+	case 1: return rnd();
+	case 2: return -addr;			/* reaches 2^64 exactly */
+	case 3: return -addr + 1 + below(PAGE_SZ);	/* wraps */
+	case 4: return 1ULL << (20 + below(24));
+	case 5: return below(POOL_SZ + PAGE_SZ);
+	default: return 1 + below(16 * PAGE_SZ);
+	}
+}
+
+struct fd_state {
+	int fd;
+	unsigned int handles[NR_HANDLES];
+	unsigned int nr;
+};
+
+static unsigned int fuzz_handle(struct fd_state *f)
+{
+	switch (below(6)) {
+	case 0: return 0;
+	case 1: return rnd();
+	default: return f->nr ? f->handles[below(f->nr)] : 1 + below(8);
+	}
+}
+
+/* Where the argument struct goes: mostly a real buffer. */
+static void *fuzz_argp(void *buf, size_t size)
+{
+	switch (below(20)) {
+	case 0: return NULL;
+	case 1: return (void *)(uintptr_t)(KERNEL_ADDR + below(PAGE_SZ));
+	case 2: return ro_page;				/* copy out fails */
+	case 3: return guard + PAGE_SZ - below(size);	/* runs into PROT_NONE */
+	case 4: return window + below(WINDOW_SZ - size);	/* may vanish */
+	default: return buf;
+	}
+}
+
+static unsigned int fuzz_cmd(void)
+{
+	static const unsigned int real[] = {
+		PINSTAT_IOC_PIN, PINSTAT_IOC_UNPIN, PINSTAT_IOC_REPORT,
+	};
+	unsigned int type;
+
+	switch (below(10)) {
+	case 0:	/* a real number with another size or direction */
+		return _IOC(below(4), PINSTAT_IOC_MAGIC, 1 + below(3), below(512));
+	case 1:	/* another number of ours */
+		return _IOC(below(4), PINSTAT_IOC_MAGIC, below(256),
+			    below(2) ? below(512) : sizeof(struct pinstat_pin_args));
+	case 2:
+		/*
+		 * Another driver's number.  Types the VFS serves itself for
+		 * every file (FIOCLEX, FIFREEZE, FS_IOC_*, FICLONE, ...) are
+		 * left out: they are not pinstat's to answer.
+		 */
+		do {
+			type = below(256);
+		} while (type == 0 || type == 'T' || type == 'X' || type == 'f' ||
+			 type == 0x94 || type == 0x15 || type == PINSTAT_IOC_MAGIC);
+		return _IOC(below(4), type, below(256), below(512));
+	default:
+		return real[below(3)];
+	}
+}
+
+static void fill_pin(struct pinstat_pin_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->addr = fuzz_addr();
+	a->len = fuzz_len(a->addr);
+	a->flags = below(5) ? below(4) : (uint32_t)rnd();
+	if (!below(10))
+		a->reserved[below(4)] = rnd();
+	if (!below(10))
+		a->handle = rnd();	/* an out field: ignored */
+}
+
+static void fill_unpin(struct pinstat_unpin_args *a, struct fd_state *f)
+{
+	memset(a, 0, sizeof(*a));
+	a->handle = fuzz_handle(f);
+	if (!below(10))
+		a->flags = rnd();
+	if (!below(10))
+		a->reserved = rnd();
+}
+
+static void fill_report(struct pinstat_report_args *a, struct fd_state *f)
+{
+	memset(a, 0, sizeof(*a));
+	a->handle = fuzz_handle(f);
+	a->records = below(4) ? (uintptr_t)pool + below(POOL_SZ / 2) :
+				fuzz_addr();
+	a->nr_records = below(3) ? below(4096) : (uint32_t)rnd();
+	a->record_size = below(10) ? sizeof(struct pinstat_folio_record) :
+				     below(128);
+	if (!below(10))
+		a->flags = rnd();
+	if (!below(10))
+		a->reserved[below(2)] = rnd();
+}
+
+static bool documented(int err)
+{
+	switch (err) {
+	case EINVAL: case EFAULT: case ENOMEM: case EACCES: case EMFILE:
+	case EDQUOT: case EPERM: case EXDEV: case ETOOMANYREFS: case EINTR:
+	case ENOENT: case ENOSPC: case ENOTTY: case EOVERFLOW:
+		return true;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	union {
+		struct pinstat_pin_args pin;
+		struct pinstat_unpin_args unpin;
+		struct pinstat_report_args report;
+		char raw[512];
+	} *arg;
+	long long vm0, calls = 0, ok_calls = 0, bad = 0;
+	long errs[256] = {};
+	struct fd_state fds[NR_FDS];
+	unsigned long iterations = 20000, i;
+	unsigned int seed = 1;
+	pthread_t churn;
+	double t0, t1;
+	struct timespec ts;
+	int opt, j;
+
+	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
+		switch (opt) {
+		case 'n': iterations = strtoul(optarg, NULL, 0); break;
+		case 's': seed = strtoul(optarg, NULL, 0); break;
+		default:
+			fprintf(stderr, "usage: %s [-n ITERATIONS] [-s SEED]\n", argv[0]);
+			return 2;
+		}
+	}
+	rng = 0x9e3779b97f4a7c15ULL * (seed + 1);
+	printf("TAP version 13\n1..2\n");
+
+	pool = mmap(NULL, POOL_SZ, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	window = mmap(NULL, WINDOW_SZ, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ro_page = mmap(NULL, PAGE_SZ, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+		       MAP_POPULATE, -1, 0);
+	guard = mmap(NULL, 2 * PAGE_SZ, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	arg = mmap(NULL, sizeof(*arg), PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (pool == MAP_FAILED || window == MAP_FAILED || ro_page == MAP_FAILED ||
+	    guard == MAP_FAILED || arg == MAP_FAILED ||
+	    mprotect(guard + PAGE_SZ, PAGE_SZ, PROT_NONE)) {
+		printf("not ok 1 - fuzz: cannot map memory\n");
+		return 1;
+	}
+	if (pinstat_buf_alloc(&hugetlb, BUF_HUGETLB_2M, SZ_2M))
+		hugetlb.addr = NULL;
+
+	vm0 = pinstat_vmstat_pinned();
+	for (j = 0; j < NR_FDS; j++) {
+		fds[j].fd = pinstat_open();
+		fds[j].nr = 0;
+		if (fds[j].fd < 0) {
+			printf("not ok 1 - fuzz: open %s: %s\n", PINSTAT_DEV,
+			       strerror(-fds[j].fd));
+			return 1;
+		}
+	}
+	pthread_create(&churn, NULL, churn_main, (void *)(uintptr_t)seed);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+
+	for (i = 0; i < iterations; i++) {
+		struct fd_state *f = &fds[below(NR_FDS)];
+		unsigned int cmd = fuzz_cmd();
+		void *argp;
+		int ret, err;
+
+		/* Now and then a file goes away with its pins. */
+		if (!below(500)) {
+			close(f->fd);
+			f->fd = pinstat_open();
+			f->nr = 0;
+			if (f->fd < 0)
+				break;
+		}
+		for (j = 0; j < (int)sizeof(arg->raw); j++)
+			arg->raw[j] = rnd();
+		if (cmd == PINSTAT_IOC_PIN)
+			fill_pin(&arg->pin);
+		else if (cmd == PINSTAT_IOC_UNPIN)
+			fill_unpin(&arg->unpin, f);
+		else if (cmd == PINSTAT_IOC_REPORT)
+			fill_report(&arg->report, f);
+		argp = fuzz_argp(arg, _IOC_SIZE(cmd) ? _IOC_SIZE(cmd) : 8);
+
+		ret = ioctl(f->fd, cmd, argp);
+		err = ret ? errno : 0;
+		calls++;
+		if (ret == 0) {
+			ok_calls++;
+			if (cmd == PINSTAT_IOC_PIN && argp == arg) {
+				if (f->nr < NR_HANDLES)
+					f->handles[f->nr++] = arg->pin.handle;
+				else
+					f->handles[below(NR_HANDLES)] = arg->pin.handle;
+			}
+		} else if (ret != -1 || !documented(err)) {
+			if (!bad++)
+				printf("# iteration %lu: cmd %#x returned %d (%s)\n",
+				       i, cmd, ret, strerror(err));
+		}
+		errs[err & 255]++;
+	}
+	stop = true;
+	pthread_join(churn, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t1 = ts.tv_sec + ts.tv_nsec / 1e9;
+
+	printf("# seed %u: %llu ioctls in %.1f s (%.0f/s), %llu succeeded\n",
+	       seed, calls, t1 - t0, calls / (t1 - t0), ok_calls);
+	printf("# errnos:");
+	for (j = 1; j < 256; j++)
+		if (errs[j])
+			printf(" %s=%ld", strerrorname_np(j) ? strerrorname_np(j) : "?",
+			       errs[j]);
+	printf("\n");
+	printf("%sok 1 - fuzz: %lu iterations, every call succeeded or failed with a documented errno (%lld did not)\n",
+	       bad || i < iterations ? "not " : "", i, bad);
+
+	for (j = 0; j < NR_FDS; j++)
+		close(fds[j].fd);
+	j = pinstat_summary("pins") == 0 && pinstat_summary("pages") == 0 &&
+	    pinstat_vmstat_pinned() == vm0;
+	printf("%sok 2 - fuzz: after close nothing is pinned (pinstat's counters, nr_foll_pin_*)\n",
+	       j ? "" : "not ");
+	return bad || !j || i < iterations;
+}

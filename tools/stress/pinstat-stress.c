@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pinstat-stress: processes and threads pin, report and release random
+ * ranges of every memory kind for a bounded time, then the pin counts of
+ * every folio, pinstat's counters and the kernel's nr_foll_pin_* must be
+ * back where they started.
+ *
+ *   pinstat-stress [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]
+ *
+ * The parent maps one 2 MiB buffer of each kind it can and holds a probe
+ * pin on each, so fork() gives the workers their own copies of the private
+ * ones (the kernel copies pinned anonymous pages at fork) and shares the
+ * shmem, page-cache and zero pages.  Each thread pins through the process's
+ * file or its own.  Odd-numbered workers are killed with SIGKILL at the
+ * end, the others exit holding their pins; nobody unpins what is left.
+ * Prints TAP; exits 1 when a check fails.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libpinstat.h"
+
+#define MAX_PROCS	16
+#define MAX_THREADS	16
+#define HANDLES		32	/* pins a thread keeps at most */
+#define PAGE_SZ		4096UL
+
+static const enum pinstat_buf_kind kinds[] = {
+	BUF_ANON, BUF_THP, BUF_HUGETLB_2M, BUF_SHMEM, BUF_FILE, BUF_ZERO,
+};
+#define NR_KINDS	(sizeof(kinds) / sizeof(kinds[0]))
+
+static struct pinstat_buf bufs[NR_KINDS];
+static bool have[NR_KINDS];
+
+/* What one worker process did, sent to the parent through a pipe. */
+struct tally {
+	long pins, unpins, reports, refused_limit, refused_longterm_file;
+	long bad;		/* calls that failed with an undocumented errno */
+	int bad_errno;
+	char bad_what[64];
+};
+
+struct thread_ctx {
+	pthread_t th;
+	int shared_fd;
+	unsigned int seed;
+	double deadline;
+	struct tally t;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void bad(struct tally *t, const char *what, int err)
+{
+	if (!t->bad++) {
+		t->bad_errno = err;
+		snprintf(t->bad_what, sizeof(t->bad_what), "%s", what);
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	struct thread_ctx *c = arg;
+	struct pinstat_folio_record recs[512];
+	unsigned int handles[HANDLES] = {};
+	int fds[HANDLES], own_fd = pinstat_open();
+	struct tally *t = &c->t;
+
+	while (now() < c->deadline) {
+		unsigned int op = rand_r(&c->seed) % 100, h = rand_r(&c->seed) % HANDLES;
+		unsigned int k = rand_r(&c->seed) % NR_KINDS;
+		struct pinstat_report_args rep;
+		struct pinstat_pin_args pin;
+		size_t pages, first;
+		int err;
+
+		if (op < 45 && !handles[h] && have[k]) {
+			/* Through the process's file or the thread's own. */
+			fds[h] = own_fd >= 0 && rand_r(&c->seed) % 2 ? own_fd :
+								      c->shared_fd;
+			pages = bufs[k].len / PAGE_SZ;
+			first = rand_r(&c->seed) % pages;
+			memset(&pin, 0, sizeof(pin));
+			pin.addr = (unsigned long)bufs[k].addr + first * PAGE_SZ +
+				   rand_r(&c->seed) % 64;
+			pin.len = 1 + rand_r(&c->seed) %
+				  ((pages - first) * PAGE_SZ - 64);
+			if (kinds[k] != BUF_ZERO && rand_r(&c->seed) % 2)
+				pin.flags |= PINSTAT_PIN_WRITE;
+			if (rand_r(&c->seed) % 4 == 0)
+				pin.flags |= PINSTAT_PIN_LONGTERM;
+			err = ioctl(fds[h], PINSTAT_IOC_PIN, &pin) ? errno : 0;
+			if (!err) {
+				t->pins++;
+				handles[h] = pin.handle;
+			} else if (err == EMFILE || err == EDQUOT) {
+				t->refused_limit++;
+			} else if (err == EFAULT && kinds[k] == BUF_FILE &&
+				   pin.flags == (PINSTAT_PIN_WRITE | PINSTAT_PIN_LONGTERM)) {
+				/* No long-term write pins of file pages. */
+				t->refused_longterm_file++;
+			} else {
+				bad(t, "PIN", err);
+			}
+		} else if (op >= 45 && op < 80 && handles[h]) {
+			err = pinstat_unpin(fds[h], handles[h]);
+			if (err)
+				bad(t, "UNPIN", -err);
+			handles[h] = 0;
+			t->unpins++;
+		} else if (op >= 80 && handles[h]) {
+			memset(&rep, 0, sizeof(rep));
+			rep.handle = handles[h];
+			rep.records = (unsigned long)recs;
+			rep.nr_records = 512;
+			rep.record_size = sizeof(recs[0]);
+			err = ioctl(fds[h], PINSTAT_IOC_REPORT, &rep) ? errno : 0;
+			/* 2 MiB of small pages at an offset has 513 records. */
+			if (err && err != ENOSPC)
+				bad(t, "REPORT", err);
+			t->reports++;
+		}
+	}
+	/* What is still pinned goes with the process, never unpinned. */
+	return NULL;
+}
+
+static void worker(int id, int nr_threads, double seconds, unsigned int seed,
+		   int go_fd, int tally_fd)
+{
+	struct thread_ctx ctx[MAX_THREADS];
+	struct tally sum = {};
+	int fd = pinstat_open(), i;
+	char c;
+
+	if (fd < 0 || read(go_fd, &c, 1) != 1)
+		_exit(2);
+	for (i = 0; i < nr_threads; i++) {
+		ctx[i] = (struct thread_ctx){
+			.shared_fd = fd, .deadline = now() + seconds,
+			.seed = seed * 7919 + id * 104729 + i,
+		};
+		if (pthread_create(&ctx[i].th, NULL, thread_main, &ctx[i]))
+			_exit(3);
+	}
+	for (i = 0; i < nr_threads; i++) {
+		pthread_join(ctx[i].th, NULL);
+		sum.pins += ctx[i].t.pins;
+		sum.unpins += ctx[i].t.unpins;
+		sum.reports += ctx[i].t.reports;
+		sum.refused_limit += ctx[i].t.refused_limit;
+		sum.refused_longterm_file += ctx[i].t.refused_longterm_file;
+		if (ctx[i].t.bad && !sum.bad) {
+			sum.bad_errno = ctx[i].t.bad_errno;
+			memcpy(sum.bad_what, ctx[i].t.bad_what, sizeof(sum.bad_what));
+		}
+		sum.bad += ctx[i].t.bad;
+	}
+	if (write(tally_fd, &sum, sizeof(sum)) != sizeof(sum))
+		_exit(4);
+	if (id % 2)
+		pause();	/* killed by the parent, pins held */
+	_exit(0);		/* exits with its pins held */
+}
+
+/* The probe pins' records, to compare before and after. */
+static struct pinstat_folio_record *probe_recs[NR_KINDS];
+static size_t probe_nr[NR_KINDS];
+static unsigned int probe_handle[NR_KINDS];
+
+static int snapshot(int fd, struct pinstat_folio_record **out, size_t *nr)
+{
+	unsigned int k;
+
+	for (k = 0; k < NR_KINDS; k++) {
+		if (!have[k])
+			continue;
+		if (pinstat_report(fd, probe_handle[k], &out[k], &nr[k]))
+			return -1;
+	}
+	return 0;
+}
+
+static int drain_lru(void)
+{
+	FILE *f = fopen("/proc/sys/vm/compact_memory", "w");
+
+	if (!f)
+		return -1;
+	fputs("1", f);
+	return fclose(f);
+}
+
+/* Records that differ from probe_recs; prints the first ten if @show. */
+static long compare(struct pinstat_folio_record **after, size_t *after_nr,
+		    bool show)
+{
+	long mismatches = 0;
+	unsigned int k;
+	size_t j;
+
+	for (k = 0; k < NR_KINDS; k++) {
+		if (!have[k])
+			continue;
+		if (after_nr[k] != probe_nr[k])
+			return -1;
+		for (j = 0; j < probe_nr[k]; j++) {
+			struct pinstat_folio_record *b = &probe_recs[k][j];
+			struct pinstat_folio_record *a = &after[k][j];
+
+			if (a->pfn == b->pfn && a->refcount == b->refcount &&
+			    a->pincount == b->pincount && a->mapcount == b->mapcount)
+				continue;
+			if (show && mismatches < 10)
+				printf("# %s record %zu: refcount %u -> %u, pincount %llu -> %llu, mapcount %d -> %d\n",
+				       pinstat_buf_kind_str(kinds[k]), j,
+				       b->refcount, a->refcount,
+				       (unsigned long long)b->pincount,
+				       (unsigned long long)a->pincount,
+				       b->mapcount, a->mapcount);
+			mismatches++;
+		}
+	}
+	return mismatches;
+}
+
+/* A snapshot that two looks in a row agree on. */
+static int stable_snapshot(int fd, struct pinstat_folio_record **out,
+			   size_t *nr)
+{
+	struct pinstat_folio_record *again[NR_KINDS];
+	size_t again_nr[NR_KINDS];
+	unsigned int k;
+	long diff = -1;
+
+	drain_lru();
+	if (snapshot(fd, out, nr))
+		return -1;
+	for (int tries = 0; tries < 20 && diff; tries++) {
+		usleep(50 * 1000);
+		drain_lru();
+		if (snapshot(fd, again, again_nr))
+			return -1;
+		diff = compare(again, again_nr, false);
+		for (k = 0; k < NR_KINDS; k++) {
+			if (!have[k])
+				continue;
+			free(out[k]);
+			out[k] = again[k];
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int nr_procs = 2, nr_threads = 3, opt, probe, i, go[2], tally[2];
+	struct pinstat_folio_record *after[NR_KINDS];
+	size_t after_nr[NR_KINDS];
+	long long pins0, pages0, vm0, vm_probe;
+	unsigned int seed = 1, k;
+	pid_t pids[MAX_PROCS];
+	double seconds = 20, t0;
+	struct tally sum = {};
+	long mismatches = 0;
+	int tries;
+	bool ok;
+
+	while ((opt = getopt(argc, argv, "d:p:t:s:")) != -1) {
+		switch (opt) {
+		case 'd': seconds = atof(optarg); break;
+		case 'p': nr_procs = atoi(optarg); break;
+		case 't': nr_threads = atoi(optarg); break;
+		case 's': seed = strtoul(optarg, NULL, 0); break;
+		default:
+			fprintf(stderr, "usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (nr_procs < 1 || nr_procs > MAX_PROCS || nr_threads < 1 ||
+	    nr_threads > MAX_THREADS) {
+		fprintf(stderr, "1..%d processes, 1..%d threads\n", MAX_PROCS,
+			MAX_THREADS);
+		return 2;
+	}
+	printf("TAP version 13\n1..3\n");
+	vm0 = pinstat_vmstat_pinned();
+	probe = pinstat_open();
+	if (probe < 0) {
+		printf("not ok 1 - stress: open %s: %s\n", PINSTAT_DEV, strerror(-probe));
+		return 1;
+	}
+	for (k = 0; k < NR_KINDS; k++) {
+		struct pinstat_pin_args a;
+
+		if (pinstat_buf_alloc(&bufs[k], kinds[k], SZ_2M))
+			continue;
+		if (pinstat_pin(probe, bufs[k].addr, bufs[k].len, 0, &a)) {
+			printf("not ok 1 - stress: probe pin of %s failed\n",
+			       pinstat_buf_kind_str(kinds[k]));
+			return 1;
+		}
+		probe_handle[k] = a.handle;
+		have[k] = true;
+		printf("# %s: %zu bytes, %llu folio records\n",
+		       pinstat_buf_kind_str(kinds[k]), bufs[k].len,
+		       (unsigned long long)a.nr_folios);
+	}
+	vm_probe = pinstat_vmstat_pinned();
+
+	if (pipe(go) || pipe(tally))
+		return 1;
+	fflush(stdout);
+	for (i = 0; i < nr_procs; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return 1;
+		if (pids[i] == 0) {
+			close(probe);
+			worker(i, nr_threads, seconds, seed, go[0], tally[1]);
+		}
+	}
+	/* fork() changed how the parent maps pinned THPs: look only now. */
+	pins0 = pinstat_summary("pins");
+	pages0 = pinstat_summary("pages");
+	if (stable_snapshot(probe, probe_recs, probe_nr))
+		return 1;
+	t0 = now();
+	for (i = 0; i < nr_procs; i++)
+		if (write(go[1], "g", 1) != 1)
+			return 1;
+	for (i = 0; i < nr_procs; i++) {
+		struct tally t;
+
+		if (read(tally[0], &t, sizeof(t)) != sizeof(t))
+			return 1;
+		sum.pins += t.pins;
+		sum.unpins += t.unpins;
+		sum.reports += t.reports;
+		sum.refused_limit += t.refused_limit;
+		sum.refused_longterm_file += t.refused_longterm_file;
+		if (t.bad && !sum.bad) {
+			sum.bad_errno = t.bad_errno;
+			memcpy(sum.bad_what, t.bad_what, sizeof(sum.bad_what));
+		}
+		sum.bad += t.bad;
+	}
+	for (i = 0; i < nr_procs; i++) {
+		if (i % 2)
+			kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
+	printf("# %.1f s, %d processes x %d threads, seed %u: %ld pins, %ld unpins, %ld reports (%.0f calls/s), refused: %ld at a session limit, %ld long-term write pins of a file\n",
+	       now() - t0, nr_procs, nr_threads, seed, sum.pins, sum.unpins,
+	       sum.reports, (sum.pins + sum.unpins + sum.reports) / (now() - t0),
+	       sum.refused_limit, sum.refused_longterm_file);
+	if (sum.bad)
+		printf("# %ld calls failed unexpectedly, first: %s: %s\n", sum.bad,
+		       sum.bad_what, strerror(sum.bad_errno));
+	printf("%sok 1 - stress: every call succeeded or failed as documented\n",
+	       sum.bad ? "not " : "");
+
+	/*
+	 * Compaction (kcompactd, ours) and LRU batches take references for
+	 * a moment; a leaked one never goes away.  Look until they match.
+	 */
+	for (tries = 0; tries < 50; tries++) {
+		if (tries)
+			usleep(100 * 1000);
+		drain_lru();
+		ok = snapshot(probe, after, after_nr) == 0;
+		mismatches = ok ? compare(after, after_nr, tries == 49) : 0;
+		for (k = 0; k < NR_KINDS; k++)
+			if (have[k] && ok)
+				free(after[k]);
+		if (!ok || !mismatches)
+			break;
+	}
+	printf("# folio counts compared %d time(s) (transient references)\n",
+	       tries + 1);
+	printf("%sok 2 - stress: every folio's refcount, pin count and map count back to its start (%ld differ)\n",
+	       ok && !mismatches ? "" : "not ", mismatches);
+	if (mismatches)
+		ok = false;
+
+	i = pinstat_summary("pins") == pins0 && pinstat_summary("pages") == pages0 &&
+	    pinstat_vmstat_pinned() == vm_probe;
+	close(probe);
+	i = i && pinstat_vmstat_pinned() == vm0 && pinstat_summary("pins") == 0;
+	printf("%sok 3 - stress: pinstat's pins/pages and nr_foll_pin_acquired - nr_foll_pin_released back to their start\n",
+	       i ? "" : "not ");
+	for (k = 0; k < NR_KINDS; k++)
+		if (have[k])
+			pinstat_buf_free(&bufs[k]);
+	return sum.bad || !ok || !i;
+}
