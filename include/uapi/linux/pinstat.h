@@ -57,9 +57,10 @@
  *   -EPERM      the pages would take the process's pinned memory (VmPin,
  *               mm->pinned_vm) beyond RLIMIT_MEMLOCK, and the caller lacks
  *               CAP_IPC_LOCK
- *   -EXDEV      the file was opened by another process: pins are taken in,
- *               and charged to, the address space of the process that opened
- *               the file; others it is passed to may only unpin and report
+ *   -EXDEV      the caller's address space is not the one the file was
+ *               opened in (another process, or the opener after execve):
+ *               pins are taken in, and charged to, the opener's address
+ *               space; others the file is passed to may unpin and report
  *   -ETOOMANYREFS  a folio of the range would be left with a refcount above
  *               the module's refcount_limit (see @pin_headroom of
  *               struct pinstat_folio_record)
