@@ -59,6 +59,12 @@ for f in module/*.[ch] include/uapi/linux/*.h kunit/*.c; do
 	fi
 done
 
+# DKMS, as a user installs it: dkms add, dkms build for each kernel.
+log=$PINSTAT_OUT/dkms.log
+"$PINSTAT_ROOT/scripts/dkms-build.sh" "${series[@]}" 2>&1 | tee "$log"
+result_rc "${PIPESTATUS[0]}" "dkms add and build"
+collect "" "$log"
+
 # The selftests, stress and fuzzing in guests.  Seeds are fixed so a
 # failure can be replayed; -s on the command line of pinstat-stress and
 # pinstat-fuzz changes them.
