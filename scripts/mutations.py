@@ -8,7 +8,7 @@ import sys
 
 MUTATIONS = [
     ("session release keeps its pins", "module/session.c",
-     "\txa_for_each(&s->pins, handle, pin)\n\t\tpinstat_pin_free(pin);",
+     "\txa_for_each(&s->pins, handle, pin)\n\t\tpinstat_pin_free(s, pin);",
      "\txa_for_each(&s->pins, handle, pin)\n\t\tkfree(pin);"),
     ("small-folio estimate read from the next page", "module/folio.c",
      "rec->pincount = refcount / GUP_PIN_COUNTING_BIAS;",
@@ -34,6 +34,12 @@ MUTATIONS = [
     ("unpin of an unknown handle succeeds", "module/session.c",
      "\tif (!pin)\n\t\treturn -ENOENT;\n\n\targs->nr_pages",
      "\tif (!pin)\n\t\treturn 0;\n\n\targs->nr_pages"),
+    ("release keeps the memlock charge", "module/account.c",
+     "{\n\tatomic64_sub(nr_pages, &mm->pinned_vm);\n}",
+     "{\n}"),
+    ("refcount limit never checked", "module/session.c",
+     "\tif (!pinstat_pin_within_refcount_limit(pin,",
+     "\tif (0 && !pinstat_pin_within_refcount_limit(pin,"),
 ]
 
 
