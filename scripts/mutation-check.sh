@@ -5,7 +5,7 @@
 #
 # Break the module on purpose, one mutation at a time, and check that the
 # KUnit suite fails.  Each mutant is a copy of the project outside the
-# checkout, built in its own kunit build directory.  Prints, per mutant,
+# checkout (made from HEAD), built in its own kunit build directory.  Prints, per mutant,
 # the tests that caught it; exits non-zero if a mutant survived.  Not part
 # of `make check` (one kernel build per mutant).
 set -uo pipefail
@@ -24,7 +24,8 @@ fi
 for i in "${picked[@]}"; do
 	name=$(python3 "$PINSTAT_ROOT/scripts/mutations.py" name "$i")
 	rm -rf "$mutant" && mkdir -p "$mutant"
-	(cd "$PINSTAT_ROOT" && git ls-files -z | xargs -0 cp --parents -t "$mutant")
+	# The committed tree: edits in progress do not leak into mutants.
+	git -C "$PINSTAT_ROOT" archive HEAD | tar -x -C "$mutant"
 	if ! python3 "$PINSTAT_ROOT/scripts/mutations.py" apply "$i" "$mutant"; then
 		echo "MUTANT NOT APPLIED: $name"
 		survived=1
@@ -35,7 +36,10 @@ for i in "${picked[@]}"; do
 		> "$out" 2>&1
 	caught=$(grep '^not ok - ' "$out" | sed 's/^not ok - kunit [^:]*: //' |
 		 tr '\n' ',' | sed 's/,$//')
-	if [ -n "$caught" ]; then
+	if grep -q ': no results' "$out"; then
+		echo "NOT BUILT: $name (log $out)"
+		survived=1
+	elif [ -n "$caught" ]; then
 		echo "caught: $name -> $caught"
 	else
 		echo "SURVIVED: $name (log $out)"
