@@ -296,20 +296,23 @@ TEST_F(fault, mremap_pinned_range)
 	for (i = 0; i < n0; i++) {
 		EXPECT_EQ(r0[i].pfn, r1[i].pfn);
 		EXPECT_EQ((uintptr_t)old + i * PAGE_SZ, r1[i].addr);
-		EXPECT_EQ(r0[i].refcount, r1[i].refcount);
+		/* Same pins; a plain reference may come or go (LRU batches). */
+		EXPECT_EQ(r0[i].refcount / BIAS, r1[i].refcount / BIAS);
 		EXPECT_EQ(1, r1[i].mapcount);
 		ASSERT_EQ(0, pinstat_pagemap_pfn(moved + i * PAGE_SZ, &pfn));
 		EXPECT_EQ(r1[i].pfn, pfn);
 	}
 	EXPECT_EQ('P', moved[len - 1]);
 
-	/* Released: the pages are back to one reference, the mapping's. */
+	/* Released: pinned again, each page shows one pin, ours. */
 	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, moved, len, 0, &b));
 	free(r1);
 	ASSERT_EQ(0, pinstat_report(self->s.fd, b.handle, &r1, &n1));
-	for (i = 0; i < n1; i++)
-		EXPECT_EQ(1 + BIAS, r1[i].refcount);
+	for (i = 0; i < n1; i++) {
+		EXPECT_EQ(1, r1[i].refcount / BIAS);
+		EXPECT_EQ(1, r1[i].mapcount);
+	}
 	EXPECT_EQ(0, pinstat_unpin(self->s.fd, b.handle));
 	free(r0);
 	free(r1);
