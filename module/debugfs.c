@@ -196,7 +196,7 @@ static int pinstat_folios_show(struct seq_file *m, void *v)
 	struct pinstat_iter *it = v;
 	struct pinstat_folio_record rec;
 
-	pinstat_describe_run(&it->run, &rec);
+	pinstat_describe_run(&it->run, 0, &rec);
 	seq_printf(m,
 		   "session=%llu handle=%u pid=%d addr=0x%llx pfn=0x%llx order=%u kind=%s first_page=%u pages=%u pincount=%llu exact=%d refcount=%u mapcount=%d maybe_dma_pinned=%d\n",
 		   it->s->id, it->pin->handle, it->s->pid, rec.addr, rec.pfn, rec.order,

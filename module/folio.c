@@ -51,33 +51,36 @@ static u32 pinstat_folio_kind(struct folio *folio)
 	return PINSTAT_KIND_OTHER;
 }
 
-/*
- * How many more pins of the same pages the folio can take before a pin
- * would take its refcount beyond @limit: a pin adds GUP_PIN_COUNTING_BIAS
- * to a small folio and one per page to a large one.
+/**
+ * pinstat_record_set_headroom() - set a record's pin_headroom
+ * @rec: a record with its refcount, pages and flags filled
+ *
+ * How many more pins of the record's pages the folio can take before a pin
+ * would take its refcount beyond refcount_limit: a pin adds
+ * GUP_PIN_COUNTING_BIAS to a small folio and one per page to a large one.
  */
-static u32 pinstat_run_headroom(const struct pinstat_run *run, int refcount,
-				unsigned int limit)
+void pinstat_record_set_headroom(struct pinstat_folio_record *rec)
 {
-	struct folio *folio = page_folio(run->page);
-	unsigned long per_pin = folio_test_large(folio) ? run->nr_pages :
-							  GUP_PIN_COUNTING_BIAS;
+	u32 limit = READ_ONCE(pinstat_refcount_limit);
+	u32 per_pin = rec->flags & PINSTAT_FOLIO_EXACT ? rec->nr_pages :
+							 GUP_PIN_COUNTING_BIAS;
 
-	if (refcount < 0 || (unsigned int)refcount >= limit)
-		return 0;
-	return (limit - refcount) / per_pin;
+	rec->pin_headroom = rec->refcount < limit ?
+			    (limit - rec->refcount) / per_pin : 0;
 }
 
 /**
  * pinstat_describe_run() - fill a folio record for a run of pinned pages
- * @run: the run; its pages are pinned, so the folio cannot go away or split
+ * @run: the run; its pages are pinned or referenced, so the folio cannot
+ *	go away or split
+ * @held: references the caller took only to look (not counted)
  * @rec: the record to fill
  */
-void pinstat_describe_run(const struct pinstat_run *run,
+void pinstat_describe_run(const struct pinstat_run *run, unsigned int held,
 			  struct pinstat_folio_record *rec)
 {
 	struct folio *folio = page_folio(run->page);
-	int refcount = folio_ref_count(folio);
+	int refcount = folio_ref_count(folio) - held;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->addr = run->addr;
@@ -97,8 +100,22 @@ void pinstat_describe_run(const struct pinstat_run *run,
 		rec->flags |= PINSTAT_FOLIO_MAYBE_DMA_PINNED;
 	rec->mapcount = pinstat_folio_mapcount(folio);
 	rec->flags |= PINSTAT_FOLIO_MAPCOUNT_VALID;
-	rec->pin_headroom = pinstat_run_headroom(run, refcount,
-						 READ_ONCE(pinstat_refcount_limit));
+	pinstat_record_set_headroom(rec);
+}
+
+/**
+ * pinstat_record_set_owners() - split a record's pin count by owner
+ * @rec: a record filled by pinstat_describe_run()
+ * @own: pinstat's pins on its folio (pinstat_owners_pins())
+ */
+void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own)
+{
+	rec->own_pins = own;
+	/* The zero page's refcount says nothing about pins. */
+	if (rec->kind == PINSTAT_KIND_ZERO || rec->pincount <= own)
+		rec->foreign_pins = 0;
+	else
+		rec->foreign_pins = min_t(u64, rec->pincount - own, U32_MAX);
 }
 
 /**

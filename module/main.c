@@ -22,7 +22,8 @@
 /* The ABI has no implicit padding: sizes are the sums of the fields. */
 static_assert(sizeof(struct pinstat_pin_args) == 344);
 static_assert(sizeof(struct pinstat_unpin_args) == 32);
-static_assert(sizeof(struct pinstat_folio_record) == 56);
+static_assert(sizeof(struct pinstat_folio_record) == 64);
+static_assert(sizeof(struct pinstat_inspect_args) == 64);
 static_assert(sizeof(struct pinstat_report_args) == 48);
 
 /*
@@ -85,6 +86,21 @@ static long pinstat_ioctl_unpin(struct pinstat_session *s, void __user *argp)
 	return 0;
 }
 
+static long pinstat_ioctl_inspect(void __user *argp)
+{
+	struct pinstat_inspect_args args;
+	int ret;
+
+	if (copy_from_user(&args, argp, sizeof(args)))
+		return -EFAULT;
+	ret = pinstat_inspect(&args);
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
 static long pinstat_ioctl_report(struct pinstat_session *s, void __user *argp)
 {
 	struct pinstat_report_args args;
@@ -122,6 +138,9 @@ long pinstat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case PINSTAT_IOC_REPORT:
 		ret = pinstat_ioctl_report(s, argp);
+		break;
+	case PINSTAT_IOC_INSPECT:
+		ret = pinstat_ioctl_inspect(argp);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -53,6 +53,26 @@ static inline int pinstat_folio_mapcount(struct folio *folio)
 }
 #endif
 
+/*
+ * get_user_pages_remote() of @mm, the caller holding its mmap lock (which
+ * is never dropped: no @locked).  6.1 still takes a vmas array, removed
+ * in 6.5.
+ */
+static inline long pinstat_get_user_pages_remote(struct mm_struct *mm,
+						 unsigned long start,
+						 unsigned long nr_pages,
+						 unsigned int gup_flags,
+						 struct page **pages)
+{
+#ifdef PINSTAT_HAVE_GUP_REMOTE_VMAS
+	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL, NULL);
+#else
+	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL);
+#endif
+}
+
 #ifdef PINSTAT_COMPAT_KUNIT
 #include <kunit/test.h>
 #include <linux/err.h>

@@ -6,6 +6,8 @@
  *   pin.c      pin a user range, keep it as folio runs, release it
  *   folio.c    describe one run of pinned pages (kind, counts, headroom)
  *   account.c  charge pinned pages to mm->pinned_vm (RLIMIT_MEMLOCK)
+ *   owners.c   pinstat's own pins on a folio, against everyone's
+ *   inspect.c  describe another process's pages without pinning them
  *   stats.c    module-wide counters
  *   session.c  one open file: its pins, limits, the ioctl operations
  *   debugfs.c  summary, pins and folios files
@@ -21,6 +23,7 @@
 #include <linux/xarray.h>
 #include <linux/pinstat.h>
 
+struct folio;
 struct mm_struct;
 struct page;
 struct seq_file;
@@ -87,11 +90,13 @@ bool pinstat_pin_next_run(const struct pinstat_pin *pin,
 size_t pinstat_pin_bookkeeping(const struct pinstat_pin *pin);
 
 /* folio.c */
-void pinstat_describe_run(const struct pinstat_run *run,
+void pinstat_describe_run(const struct pinstat_run *run, unsigned int held,
 			  struct pinstat_folio_record *rec);
 const char *pinstat_kind_name(u32 kind);
 bool pinstat_pin_within_refcount_limit(const struct pinstat_pin *pin,
 				       unsigned int limit);
+void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own);
+void pinstat_record_set_headroom(struct pinstat_folio_record *rec);
 
 /* account.c */
 int pinstat_charge_pinned(struct mm_struct *mm, unsigned long nr_pages);
@@ -150,6 +155,29 @@ struct pinstat_session {
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 };
+
+/**
+ * struct pinstat_owners - folios of one query and pinstat's pins on them
+ * @pfns: folio pfns, sorted and unique once counted
+ * @pins: pinstat's pins on each, in the unit of the folio's pin count
+ * @nr: folios in @pfns
+ */
+struct pinstat_owners {
+	unsigned long *pfns;
+	u32 *pins;
+	size_t nr;
+};
+
+/* owners.c */
+int pinstat_owners_init(struct pinstat_owners *o, size_t max);
+void pinstat_owners_free(struct pinstat_owners *o);
+void pinstat_owners_add(struct pinstat_owners *o, unsigned long pfn);
+void pinstat_owners_count(struct pinstat_owners *o,
+			  struct pinstat_session *held);
+u32 pinstat_owners_pins(const struct pinstat_owners *o, unsigned long pfn);
+
+/* inspect.c */
+int pinstat_inspect(struct pinstat_inspect_args *args);
 
 /* session.c; pinstat_sessions is ordered by id and guarded by its lock */
 extern struct list_head pinstat_sessions;

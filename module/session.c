@@ -5,7 +5,9 @@
  * session lock: the limits are reserved first and the pin is published
  * only when it is complete, so a failed pin is never visible.
  *
- * Lock order: pinstat_sessions_lock, then a session's lock.
+ * Lock order: pinstat_sessions_lock, then a session's lock, then (only in
+ * pinstat_owners_count(), under pinstat_sessions_lock) other sessions'
+ * locks.
  */
 
 #include <linux/bits.h>
@@ -340,6 +342,7 @@ int pinstat_session_unpin(struct pinstat_session *s,
 	(PAGE_SIZE / sizeof(struct pinstat_folio_record))
 
 static int pinstat_copy_records(const struct pinstat_pin *pin,
+				const struct pinstat_owners *owners,
 				struct pinstat_folio_record __user *out)
 {
 	struct pinstat_folio_record *buf;
@@ -352,7 +355,10 @@ static int pinstat_copy_records(const struct pinstat_pin *pin,
 	if (!buf)
 		return -ENOMEM;
 	while (pinstat_pin_next_run(pin, &cur, &run)) {
-		pinstat_describe_run(&run, &buf[n++]);
+		pinstat_describe_run(&run, 0, &buf[n]);
+		pinstat_record_set_owners(&buf[n],
+					  pinstat_owners_pins(owners, buf[n].pfn));
+		n++;
 		if (n == PINSTAT_REPORT_BATCH) {
 			if (copy_to_user(out, buf, n * sizeof(*buf))) {
 				ret = -EFAULT;
@@ -369,6 +375,25 @@ free_buf:
 	return ret;
 }
 
+/* Count pinstat's pins, over all sessions, on the folios of @pin. */
+static int pinstat_count_owners(struct pinstat_session *s,
+				const struct pinstat_pin *pin,
+				struct pinstat_owners *owners)
+{
+	struct pinstat_run_cursor cur = {};
+	struct pinstat_run run;
+	int ret;
+
+	lockdep_assert_held(&pinstat_sessions_lock);
+	ret = pinstat_owners_init(owners, pin->nr_folios);
+	if (ret)
+		return ret;
+	while (pinstat_pin_next_run(pin, &cur, &run))
+		pinstat_owners_add(owners, folio_pfn(page_folio(run.page)));
+	pinstat_owners_count(owners, s);
+	return 0;
+}
+
 /**
  * pinstat_session_report() - PINSTAT_IOC_REPORT on a session
  * @s: the session
@@ -380,6 +405,7 @@ free_buf:
 int pinstat_session_report(struct pinstat_session *s,
 			   struct pinstat_report_args *args)
 {
+	struct pinstat_owners owners;
 	struct pinstat_pin *pin;
 	int ret = 0;
 
@@ -387,23 +413,38 @@ int pinstat_session_report(struct pinstat_session *s,
 	    args->record_size != sizeof(struct pinstat_folio_record))
 		return -EINVAL;
 
+	/* Counting other sessions' pins takes their locks: see owners.c. */
+	mutex_lock(&pinstat_sessions_lock);
 	mutex_lock(&s->lock);
 	pin = args->handle ? xa_load(&s->pins, args->handle) : NULL;
 	if (!pin) {
 		ret = -ENOENT;
-		goto unlock;
+		goto unlock_sessions;
 	}
 	args->nr_total = pin->nr_folios;
 	if (!args->nr_records)
-		goto unlock;
+		goto unlock_sessions;
 	if (args->nr_records < pin->nr_folios) {
 		ret = -ENOSPC;
-		goto unlock;
+		goto unlock_sessions;
 	}
-	/* Copying out may fault; no fault path takes a pinstat lock. */
-	ret = pinstat_copy_records(pin, u64_to_user_ptr(args->records));
+	ret = pinstat_count_owners(s, pin, &owners);
+	mutex_unlock(&pinstat_sessions_lock);
+	if (ret)
+		goto unlock;
+	/*
+	 * Copying out may fault, and a fault may wait for long (userfaultfd):
+	 * hold only this session's lock.  No fault path takes a pinstat lock.
+	 */
+	ret = pinstat_copy_records(pin, &owners,
+				   u64_to_user_ptr(args->records));
 	if (!ret)
 		args->nr_records = pin->nr_folios;
+	pinstat_owners_free(&owners);
+	goto unlock;
+
+unlock_sessions:
+	mutex_unlock(&pinstat_sessions_lock);
 unlock:
 	mutex_unlock(&s->lock);
 	return ret;

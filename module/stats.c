@@ -24,6 +24,7 @@ static const struct {
 	{ ENOTTY, "ENOTTY" },	{ EINTR, "EINTR" },	{ EBUSY, "EBUSY" },
 	{ EAGAIN, "EAGAIN" },	{ EOPNOTSUPP, "EOPNOTSUPP" },
 	{ EPERM, "EPERM" },	{ EXDEV, "EXDEV" },	{ ETOOMANYREFS, "ETOOMANYREFS" },
+	{ ESRCH, "ESRCH" },
 };
 
 static struct {

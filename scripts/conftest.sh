@@ -14,4 +14,6 @@ have() {
 
 have INLINE_FOLIO_MAPCOUNT include/linux/mm.h 'static inline int folio_mapcount\('
 have KUNIT_VM_MMAP include/kunit/test.h 'unsigned long kunit_vm_mmap\('
+# 6.1's get_user_pages_remote() still takes a vmas array (gone in 6.5).
+have GUP_REMOTE_VMAS include/linux/mm.h 'struct vm_area_struct \*\*vmas, int \*locked\);'
 echo

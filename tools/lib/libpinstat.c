@@ -90,6 +90,47 @@ int pinstat_report(int fd, unsigned int handle,
 	return 0;
 }
 
+int pinstat_inspect(int fd, int pid, unsigned long start, unsigned long end,
+		    int all, unsigned int batch,
+		    struct pinstat_folio_record **recs, size_t *nr)
+{
+	struct pinstat_inspect_args args = {
+		.pid = pid,
+		.flags = all ? PINSTAT_INSPECT_ALL : 0,
+		.start = start,
+		.end = end,
+		.record_size = sizeof(**recs),
+	};
+	struct pinstat_folio_record *buf = NULL, *more;
+	size_t have = 0, cap = 0;
+
+	do {
+		if (have + batch > cap) {
+			cap = cap ? 2 * cap : 64;
+			while (cap < have + batch)
+				cap *= 2;
+			more = realloc(buf, cap * sizeof(*buf));
+			if (!more) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = more;
+		}
+		args.records = (uintptr_t)(buf + have);
+		args.nr_records = batch;
+		if (ioctl(fd, PINSTAT_IOC_INSPECT, &args)) {
+			int err = -errno;
+
+			free(buf);
+			return err;
+		}
+		have += args.nr_records;
+	} while (args.cursor);
+	*recs = buf;
+	*nr = have;
+	return 0;
+}
+
 const char *pinstat_kind_str(unsigned int kind)
 {
 	static const char *const names[] = {

@@ -26,6 +26,14 @@ int pinstat_unpin(int fd, unsigned int handle);
 int pinstat_report(int fd, unsigned int handle,
 		   struct pinstat_folio_record **recs, size_t *nr);
 const char *pinstat_kind_str(unsigned int kind);
+/*
+ * INSPECT @pid's range [start, end) (or every VMA if @all) without pinning:
+ * fills *recs (malloc'd, caller frees) and *nr with every record, asking
+ * @batch records per ioctl (the cursor is followed).
+ */
+int pinstat_inspect(int fd, int pid, unsigned long start, unsigned long end,
+		    int all, unsigned int batch,
+		    struct pinstat_folio_record **recs, size_t *nr);
 
 /* debugfs "summary" value of @key, or -1 when it cannot be read. */
 long long pinstat_summary(const char *key);

@@ -5,7 +5,8 @@
  *   pinstat-fuzz [-n ITERATIONS] [-s SEED]
  *
  * Each iteration issues one ioctl with a random command (mostly pinstat's
- * own, also wrong sizes, directions and numbers), a random argument
+ * own, INSPECT of this and other processes included, also wrong sizes,
+ * directions and numbers), a random argument
  * pointer (valid, NULL, kernel, read-only, running into PROT_NONE) and
  * random fields (addresses in and out of the mappings, lengths up to
  * wrapping around, flags, handles, reserved fields, record arrays).  A
@@ -152,12 +153,13 @@ static unsigned int fuzz_cmd(void)
 {
 	static const unsigned int real[] = {
 		PINSTAT_IOC_PIN, PINSTAT_IOC_UNPIN, PINSTAT_IOC_REPORT,
+		PINSTAT_IOC_INSPECT,
 	};
 	unsigned int type;
 
 	switch (below(10)) {
 	case 0:	/* a real number with another size or direction */
-		return _IOC(below(4), PINSTAT_IOC_MAGIC, 1 + below(3), below(512));
+		return _IOC(below(4), PINSTAT_IOC_MAGIC, 1 + below(4), below(512));
 	case 1:	/* another number of ours */
 		return _IOC(below(4), PINSTAT_IOC_MAGIC, below(256),
 			    below(2) ? below(512) : sizeof(struct pinstat_pin_args));
@@ -173,7 +175,7 @@ static unsigned int fuzz_cmd(void)
 			 type == 0x94 || type == 0x15 || type == PINSTAT_IOC_MAGIC);
 		return _IOC(below(4), type, below(256), below(512));
 	default:
-		return real[below(3)];
+		return real[below(4)];
 	}
 }
 
@@ -214,12 +216,29 @@ static void fill_report(struct pinstat_report_args *a, struct fd_state *f)
 		a->reserved[below(2)] = rnd();
 }
 
+static void fill_inspect(struct pinstat_inspect_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	/* Mostly this process (the pool, the churning window), or others. */
+	a->pid = below(4) ? getpid() : (below(2) ? 1 : (int32_t)rnd());
+	a->flags = below(8) ? (below(4) ? 0 : PINSTAT_INSPECT_ALL) : (uint32_t)rnd();
+	a->start = fuzz_addr();
+	a->end = below(4) ? a->start + fuzz_len(a->start) : fuzz_addr();
+	a->cursor = below(4) ? 0 : a->start + below(POOL_SZ);
+	a->records = below(4) ? (uintptr_t)pool + below(POOL_SZ / 2) : fuzz_addr();
+	a->nr_records = below(4) ? 1 + below(256) : (uint32_t)rnd();
+	a->record_size = below(10) ? sizeof(struct pinstat_folio_record) :
+				     below(128);
+	if (!below(10))
+		a->reserved[below(3)] = rnd();
+}
+
 static bool documented(int err)
 {
 	switch (err) {
 	case EINVAL: case EFAULT: case ENOMEM: case EACCES: case EMFILE:
 	case EDQUOT: case EPERM: case EXDEV: case ETOOMANYREFS: case EINTR:
-	case ENOENT: case ENOSPC: case ENOTTY: case EOVERFLOW:
+	case ENOENT: case ENOSPC: case ENOTTY: case EOVERFLOW: case ESRCH:
 		return true;
 	}
 	return false;
@@ -231,6 +250,7 @@ int main(int argc, char **argv)
 		struct pinstat_pin_args pin;
 		struct pinstat_unpin_args unpin;
 		struct pinstat_report_args report;
+		struct pinstat_inspect_args inspect;
 		char raw[512];
 	} *arg;
 	long long vm0, calls = 0, ok_calls = 0, bad = 0;
@@ -310,6 +330,8 @@ int main(int argc, char **argv)
 			fill_unpin(&arg->unpin, f);
 		else if (cmd == PINSTAT_IOC_REPORT)
 			fill_report(&arg->report, f);
+		else if (cmd == PINSTAT_IOC_INSPECT)
+			fill_inspect(&arg->inspect);
 		argp = fuzz_argp(arg, _IOC_SIZE(cmd) ? _IOC_SIZE(cmd) : 8);
 
 		ret = ioctl(f->fd, cmd, argp);

@@ -115,6 +115,12 @@ enum pinstat_folio_kind {
 #define PINSTAT_FOLIO_MAYBE_DMA_PINNED	(1U << 1)
 /* @mapcount is valid */
 #define PINSTAT_FOLIO_MAPCOUNT_VALID	(1U << 2)
+/*
+ * INSPECT only: @nr_pages pages from @addr have no page the kernel can see
+ * without a fault (never touched, swapped out, or a VM_IO/VM_PFNMAP
+ * mapping); the other fields are zero.
+ */
+#define PINSTAT_FOLIO_NOT_PRESENT	(1U << 3)
 
 /**
  * struct pinstat_folio_record - one run of pinned pages within one folio
@@ -131,7 +137,16 @@ enum pinstat_folio_kind {
  * @refcount: folio reference count
  * @mapcount: folio map count (valid when PINSTAT_FOLIO_MAPCOUNT_VALID)
  * @flags: PINSTAT_FOLIO_* bits
- * @reserved: zero
+ * @pin_headroom: how many more pins of this run's pages the folio can take
+ *	before PIN refuses with -ETOOMANYREFS: (refcount_limit - @refcount)
+ *	divided by what one such pin adds to the refcount (1024 for a small
+ *	folio, @nr_pages for a large one)
+ * @own_pins: pins pinstat holds on the folio, all sessions together, in
+ *	the unit of @pincount (pages pinned on a large folio, pins on a small
+ *	one); none on the zero page, which the kernel does not pin
+ * @foreign_pins: @pincount - @own_pins (0 if negative): pins someone else
+ *	holds (io_uring, RDMA, VFIO, ...); exact when PINSTAT_FOLIO_EXACT,
+ *	else an estimate
  */
 struct pinstat_folio_record {
 	__u64 addr;
@@ -145,6 +160,8 @@ struct pinstat_folio_record {
 	__s32 mapcount;
 	__u32 flags;
 	__u32 pin_headroom;
+	__u32 own_pins;
+	__u32 foreign_pins;
 };
 
 /**
@@ -174,10 +191,56 @@ struct pinstat_report_args {
 	__u64 reserved[2];
 };
 
+/* Flags for struct pinstat_inspect_args.flags */
+#define PINSTAT_INSPECT_ALL	(1U << 0)	/* every VMA; @start, @end ignored */
+#define PINSTAT_INSPECT_FLAGS_ALL	PINSTAT_INSPECT_ALL
+
+/**
+ * struct pinstat_inspect_args - argument of PINSTAT_IOC_INSPECT
+ * @pid: in: process to look at (a thread group id)
+ * @flags: in: PINSTAT_INSPECT_* flags
+ * @start: in: first address of the range, rounded down to a page
+ * @end: in: end of the range (exclusive), rounded up to a page
+ * @cursor: in: address to resume from, 0 to begin at @start; out: where
+ *	the next call resumes, 0 when the range is done
+ * @records: in: user pointer to an array of struct pinstat_folio_record
+ * @nr_records: in: capacity of @records (at least 1); out: records written
+ * @record_size: in: sizeof(struct pinstat_folio_record) as the caller knows it
+ * @nr_vmas: out: VMAs this call looked at
+ * @reserved: must be zero
+ *
+ * Describes the pages mapped in another process, without pinning them,
+ * faulting them in or changing its memory (the kernel's lookup sets the
+ * accessed bit of what it finds): one record per run of present pages of
+ * one folio, one PINSTAT_FOLIO_NOT_PRESENT record per run of absent pages;
+ * gaps between VMAs are skipped.  The references the lookup holds while
+ * describing a folio are not counted in @refcount.  Answers as many
+ * records as fit and a @cursor to continue from.
+ * Errors:
+ *   -EPERM   the caller lacks CAP_SYS_ADMIN (as for /proc/kpageflags)
+ *   -ESRCH   no such process, or it has no address space
+ *   -EINVAL  @start >= @end without PINSTAT_INSPECT_ALL, @cursor outside
+ *            the range, @nr_records 0, unknown flags, wrong @record_size
+ *   -EINTR   a fatal signal arrived
+ */
+struct pinstat_inspect_args {
+	__s32 pid;
+	__u32 flags;
+	__u64 start;
+	__u64 end;
+	__u64 cursor;
+	__u64 records;
+	__u32 nr_records;
+	__u32 record_size;
+	__u32 nr_vmas;
+	__u32 reserved[3];
+};
+
 /* 'J' is free in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define PINSTAT_IOC_MAGIC	'J'
 #define PINSTAT_IOC_PIN		_IOWR(PINSTAT_IOC_MAGIC, 1, struct pinstat_pin_args)
 #define PINSTAT_IOC_UNPIN	_IOWR(PINSTAT_IOC_MAGIC, 2, struct pinstat_unpin_args)
 #define PINSTAT_IOC_REPORT	_IOWR(PINSTAT_IOC_MAGIC, 3, struct pinstat_report_args)
+#define PINSTAT_IOC_INSPECT	_IOWR(PINSTAT_IOC_MAGIC, 4, struct pinstat_inspect_args)
 
 #endif /* _UAPI_LINUX_PINSTAT_H */

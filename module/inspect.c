@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PINSTAT_IOC_INSPECT: describe the pages another process has mapped,
+ * without pinning them, faulting them in or changing its memory.  This is
+ * how pins that other kernel code holds (io_uring fixed buffers, RDMA,
+ * VFIO, vmsplice) are found: by the folios' pin counts.
+ *
+ * Pages are looked up with get_user_pages_remote(FOLL_NOFAULT), which
+ * takes a plain reference on each for as long as it is described; those
+ * references are subtracted from the refcounts reported.  Lookups of up to
+ * a page of page pointers are described and released under the target's
+ * mmap lock, a folio larger than one lookup extending its record; a batch
+ * of a page of records is then given pinstat's own pin counts (owners.c
+ * takes pinstat's locks, which never nest inside an mmap lock) and copied
+ * out.
+ */
+
+#include <linux/bits.h>
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "pinstat_compat.h"
+#include "pinstat_internal.h"
+
+#define PINSTAT_INSPECT_PAGES	(PAGE_SIZE / sizeof(struct page *))
+#define PINSTAT_INSPECT_RECORDS	(PAGE_SIZE / sizeof(struct pinstat_folio_record))
+/* Lookups per batch, absent pages included, before the lock is dropped. */
+#define PINSTAT_INSPECT_STEPS	4096
+/* Pages of one NOT_PRESENT record at most (the field is 32 bits). */
+#define PINSTAT_ABSENT_MAX	BIT(20)
+
+struct pinstat_inspect_batch {
+	struct mm_struct *mm;
+	struct page **pages;		/* one lookup's pages */
+	struct pinstat_folio_record *recs;
+	u32 nr_recs;
+	u32 max_recs;
+	u32 nr_vmas;
+	struct vm_area_struct *last_vma;
+};
+
+/* Add absent pages at @addr; false when there is no record left for them. */
+static bool pinstat_inspect_absent(struct pinstat_inspect_batch *b,
+				   unsigned long addr, unsigned long nr)
+{
+	struct pinstat_folio_record *last = b->nr_recs ?
+					    &b->recs[b->nr_recs - 1] : NULL;
+
+	if (last && last->flags == PINSTAT_FOLIO_NOT_PRESENT &&
+	    last->addr + ((u64)last->nr_pages << PAGE_SHIFT) == addr &&
+	    last->nr_pages + nr <= PINSTAT_ABSENT_MAX) {
+		last->nr_pages += nr;
+		return true;
+	}
+	if (b->nr_recs == b->max_recs)
+		return false;
+	last = &b->recs[b->nr_recs++];
+	memset(last, 0, sizeof(*last));
+	last->addr = addr;
+	last->nr_pages = nr;
+	last->flags = PINSTAT_FOLIO_NOT_PRESENT;
+	return true;
+}
+
+/* References one lookup of @nr pages holds on @folio. */
+static unsigned int pinstat_inspect_held(struct page **pages, unsigned long nr,
+					 struct folio *folio)
+{
+	unsigned int held = 0;
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		held += page_folio(pages[i]) == folio;
+	return held;
+}
+
+/* Does @run continue the last record (same folio, next pages)? */
+static bool pinstat_inspect_extends(const struct pinstat_inspect_batch *b,
+				    const struct pinstat_run *run)
+{
+	const struct pinstat_folio_record *last;
+	struct folio *folio = page_folio(run->page);
+
+	if (!b->nr_recs)
+		return false;
+	last = &b->recs[b->nr_recs - 1];
+	return !(last->flags & PINSTAT_FOLIO_NOT_PRESENT) &&
+	       last->pfn == folio_pfn(folio) &&
+	       last->addr + ((u64)last->nr_pages << PAGE_SHIFT) == run->addr &&
+	       last->first_page + last->nr_pages ==
+			folio_page_idx(folio, run->page);
+}
+
+/*
+ * Describe the @got pages one lookup found at @addr as runs, a run that
+ * continues the last record (a folio larger than one lookup) extending it,
+ * and drop the lookup's references.  Returns the pages described.
+ */
+static unsigned long pinstat_inspect_runs(struct pinstat_inspect_batch *b,
+					  unsigned long got, unsigned long addr)
+{
+	struct pinstat_folio_record *last;
+	struct pinstat_run run;
+	unsigned long i = 0, j;
+
+	while (i < got) {
+		run.page = b->pages[i];
+		for (j = i + 1; j < got; j++)
+			if (b->pages[j] != nth_page(run.page, j - i) ||
+			    page_folio(b->pages[j]) != page_folio(run.page))
+				break;
+		run.nr_pages = j - i;
+		run.addr = addr + (i << PAGE_SHIFT);
+		if (pinstat_inspect_extends(b, &run)) {
+			last = &b->recs[b->nr_recs - 1];
+			last->nr_pages += run.nr_pages;
+			pinstat_record_set_headroom(last);
+		} else if (b->nr_recs < b->max_recs) {
+			pinstat_describe_run(&run,
+					     pinstat_inspect_held(b->pages, got,
+								  page_folio(run.page)),
+					     &b->recs[b->nr_recs++]);
+		} else {
+			break;
+		}
+		i = j;
+	}
+	for (j = 0; j < got; j++)
+		put_page(b->pages[j]);
+	return i;
+}
+
+/* One batch from *@addrp under the mmap lock; *@addrp moves past it. */
+static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
+				unsigned long *addrp, unsigned long end)
+{
+	unsigned long addr = *addrp, vend, want, done;
+	struct vm_area_struct *vma;
+	unsigned int steps = 0;
+	long got;
+
+	if (mmap_read_lock_killable(b->mm))
+		return -EINTR;
+	/* Full records stop the walk where a new record would be needed. */
+	while (addr < end && steps++ < PINSTAT_INSPECT_STEPS) {
+		vma = find_vma(b->mm, addr);
+		if (!vma || vma->vm_start >= end) {
+			addr = end;
+			break;
+		}
+		if (vma != b->last_vma) {
+			b->last_vma = vma;
+			b->nr_vmas++;
+		}
+		addr = max(addr, vma->vm_start);
+		vend = min(vma->vm_end, end);
+		/* No struct pages behind these: nothing to look up. */
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
+			want = min((vend - addr) >> PAGE_SHIFT, PINSTAT_ABSENT_MAX);
+			if (!pinstat_inspect_absent(b, addr, want))
+				break;
+			addr += want << PAGE_SHIFT;
+			continue;
+		}
+		want = min((vend - addr) >> PAGE_SHIFT, PINSTAT_INSPECT_PAGES);
+		got = pinstat_get_user_pages_remote(b->mm, addr, want,
+						    FOLL_NOFAULT, b->pages);
+		if (got <= 0) {
+			/* Not present (or not for GUP): the first page only. */
+			if (!pinstat_inspect_absent(b, addr, 1))
+				break;
+			addr += PAGE_SIZE;
+			continue;
+		}
+		done = pinstat_inspect_runs(b, got, addr);
+		addr += done << PAGE_SHIFT;
+		if (done < got)
+			break;
+	}
+	mmap_read_unlock(b->mm);
+	*addrp = min(addr, end);
+	return 0;
+}
+
+/* pinstat's own pins on the batch's folios. */
+static int pinstat_inspect_finish(struct pinstat_inspect_batch *b)
+{
+	struct pinstat_owners owners;
+	unsigned long i;
+	int ret;
+
+	ret = pinstat_owners_init(&owners, b->nr_recs);
+	if (ret)
+		return ret;
+	for (i = 0; i < b->nr_recs; i++)
+		if (!(b->recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))
+			pinstat_owners_add(&owners, b->recs[i].pfn);
+	mutex_lock(&pinstat_sessions_lock);
+	pinstat_owners_count(&owners, NULL);
+	mutex_unlock(&pinstat_sessions_lock);
+	for (i = 0; i < b->nr_recs; i++)
+		if (!(b->recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))
+			pinstat_record_set_owners(&b->recs[i],
+						  pinstat_owners_pins(&owners,
+								      b->recs[i].pfn));
+	pinstat_owners_free(&owners);
+	return 0;
+}
+
+static struct mm_struct *pinstat_inspect_get_mm(pid_t nr)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct pid *pid;
+
+	pid = find_get_pid(nr);
+	if (!pid)
+		return NULL;
+	task = get_pid_task(pid, PIDTYPE_TGID);
+	put_pid(pid);
+	if (!task)
+		return NULL;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	return mm;
+}
+
+/**
+ * pinstat_inspect() - PINSTAT_IOC_INSPECT
+ * @args: the ioctl argument, copied in; @cursor, @nr_records and @nr_vmas
+ *	are filled
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int pinstat_inspect(struct pinstat_inspect_args *args)
+{
+	struct pinstat_folio_record __user *out = u64_to_user_ptr(args->records);
+	struct pinstat_inspect_batch b = { .max_recs = 0 };
+	unsigned long start, end, addr;
+	u32 written = 0;
+	int ret = 0;
+
+	if (args->flags & ~PINSTAT_INSPECT_FLAGS_ALL || !args->nr_records ||
+	    args->reserved[0] || args->reserved[1] || args->reserved[2] ||
+	    args->record_size != sizeof(struct pinstat_folio_record))
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (args->flags & PINSTAT_INSPECT_ALL) {
+		start = 0;
+		end = TASK_SIZE_MAX;
+	} else {
+		if (args->start >= args->end || args->end > TASK_SIZE_MAX)
+			return -EINVAL;
+		start = args->start & PAGE_MASK;
+		end = PAGE_ALIGN(args->end);
+	}
+	addr = args->cursor ? args->cursor & PAGE_MASK : start;
+	if (addr < start || addr >= end)
+		return -EINVAL;
+
+	b.mm = pinstat_inspect_get_mm(args->pid);
+	if (!b.mm)
+		return -ESRCH;
+	b.pages = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	b.recs = kmalloc_array(PINSTAT_INSPECT_RECORDS, sizeof(*b.recs),
+			       GFP_KERNEL);
+	if (!b.pages || !b.recs) {
+		ret = -ENOMEM;
+		goto free_batch;
+	}
+
+	while (addr < end && written < args->nr_records) {
+		b.nr_recs = 0;
+		b.max_recs = min_t(u32, args->nr_records - written,
+				   PINSTAT_INSPECT_RECORDS);
+		ret = pinstat_inspect_fill(&b, &addr, end);
+		if (!ret)
+			ret = pinstat_inspect_finish(&b);
+		if (ret)
+			goto free_batch;
+		if (copy_to_user(out + written, b.recs,
+				 b.nr_recs * sizeof(*b.recs))) {
+			ret = -EFAULT;
+			goto free_batch;
+		}
+		written += b.nr_recs;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto free_batch;
+		}
+	}
+	args->nr_records = written;
+	args->cursor = addr < end ? addr : 0;
+	args->nr_vmas = b.nr_vmas;
+
+free_batch:
+	kfree(b.recs);
+	kfree(b.pages);
+	mmput(b.mm);
+	return ret;
+}
