@@ -70,6 +70,7 @@ collect "" "$log"
 # pinstat-fuzz changes them.
 selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test pinstat_foreign_test'
 stock_cmd="rc=0; for t in $selftests; do \$t || rc=1; done
+sh ./pinstat_cli_test.sh || rc=1
 pinstat-stress -d 10 -p 2 -t 3 -s 1 || rc=1
 pinstat-fuzz -n 5000 -s 1 || rc=1
 exit \$rc"

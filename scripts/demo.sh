@@ -1,8 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # usage: scripts/demo.sh [SERIES] [MiB]    (default: 6.1, 256)
-# Boot a guest of Debian's stock kernel, load pinstat, pin a buffer of
-# every kind (4 KiB anonymous, THP, hugetlb 2 MiB, one 1 GiB hugetlb page,
-# shmem, page cache, zero page) and show the debugfs report.
+# Boot a guest of Debian's stock kernel, load pinstat, and with the pinstat
+# command pin a buffer of every kind (4 KiB anonymous, THP, hugetlb 2 MiB,
+# shmem, page cache, zero page of MiB each, one 1 GiB hugetlb page), each
+# held by its own process; show summary, report and folios, inspect the THP
+# holder without pinning anything, then release (scripts/demo-guest.sh).
 set -euo pipefail
-exec "$(dirname "$0")/guest.sh" --kernel "${1:-6.1}" -- "pinstat-demo -m ${2:-256}"
+. "$(dirname "$0")/lib.sh"
+extra=$PINSTAT_OUT/demo-extra
+rm -rf "$extra" && mkdir -p "$extra"
+cp "$PINSTAT_ROOT/scripts/demo-guest.sh" "$extra/"
+exec "$PINSTAT_ROOT/scripts/guest.sh" --kernel "${1:-6.1}" --extra "$extra" \
+	-- "sh ./demo-guest.sh ${2:-256}"

@@ -167,6 +167,105 @@ static long long read_key(const char *path, const char *key, char sep)
 	return val;
 }
 
+/* Split one debugfs line in place into its key=value pairs. */
+static int parse_line(char *text, struct pinstat_line *line)
+{
+	struct pinstat_kv *kv;
+	char *p = text, *eq, *sp;
+
+	text[strcspn(text, "\n")] = 0;
+	line->kv = NULL;
+	line->nr = 0;
+	while (*p) {
+		eq = strchr(p, '=');
+		if (!eq)
+			return -EINVAL;
+		kv = realloc(line->kv, (line->nr + 1) * sizeof(*kv));
+		if (!kv)
+			return -ENOMEM;
+		line->kv = kv;
+		*eq = 0;
+		kv[line->nr].key = p;
+		kv[line->nr].value = eq + 1;
+		line->nr++;
+		/* comm= runs to the end of the line. */
+		sp = strcmp(p, "comm") ? strchr(eq + 1, ' ') : NULL;
+		if (!sp)
+			break;
+		*sp = 0;
+		p = sp + 1;
+	}
+	return 0;
+}
+
+int pinstat_debugfs_lines(const char *file, struct pinstat_line **lines,
+			  size_t *nr)
+{
+	struct pinstat_line *all = NULL, *more;
+	char path[256], *text = NULL;
+	size_t n = 0, cap = 0;
+	ssize_t len;
+	FILE *f;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), PINSTAT_DEBUGFS "/%s", file);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while ((len = getline(&text, &cap, f)) > 0) {
+		more = realloc(all, (n + 1) * sizeof(*all));
+		if (!more) {
+			ret = -ENOMEM;
+			break;
+		}
+		all = more;
+		/* Each line owns its text: the pairs point into it. */
+		ret = parse_line(text, &all[n]);
+		if (ret) {
+			free(all[n].kv);
+			break;
+		}
+		if (!all[n].nr) {	/* an empty line */
+			free(all[n].kv);
+			continue;
+		}
+		n++;
+		text = NULL;
+		cap = 0;
+	}
+	free(text);
+	fclose(f);
+	if (ret) {
+		pinstat_lines_free(all, n);
+		return ret;
+	}
+	*lines = all;
+	*nr = n;
+	return 0;
+}
+
+void pinstat_lines_free(struct pinstat_line *lines, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (lines[i].nr)
+			free(lines[i].kv[0].key);	/* the line's text */
+		free(lines[i].kv);
+	}
+	free(lines);
+}
+
+const char *pinstat_line_get(const struct pinstat_line *line, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < line->nr; i++)
+		if (!strcmp(line->kv[i].key, key))
+			return line->kv[i].value;
+	return NULL;
+}
+
 long long pinstat_summary(const char *key)
 {
 	return read_key(PINSTAT_DEBUGFS "/summary", key, '=');

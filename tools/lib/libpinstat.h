@@ -35,6 +35,27 @@ int pinstat_inspect(int fd, int pid, unsigned long start, unsigned long end,
 		    int all, unsigned int batch,
 		    struct pinstat_folio_record **recs, size_t *nr);
 
+/*
+ * A debugfs line: "key=value" pairs separated by single spaces; comm= is
+ * last and runs to the end of the line.  Summary lines hold one pair.
+ */
+struct pinstat_kv {
+	char *key;
+	char *value;
+};
+
+struct pinstat_line {
+	struct pinstat_kv *kv;
+	size_t nr;
+};
+
+/* Every line of debugfs @file ("summary", "pins", "folios"); frees with below. */
+int pinstat_debugfs_lines(const char *file, struct pinstat_line **lines,
+			  size_t *nr);
+void pinstat_lines_free(struct pinstat_line *lines, size_t nr);
+/* Value of @key in @line, or NULL. */
+const char *pinstat_line_get(const struct pinstat_line *line, const char *key);
+
 /* debugfs "summary" value of @key, or -1 when it cannot be read. */
 long long pinstat_summary(const char *key);
 /* Lines of a debugfs file that contain @needle (all lines if NULL). */

@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Run inside the demo guest by scripts/demo.sh: MiB per buffer in $1.
+mib=${1:-256}
+holders=
+for kind in anon thp hugetlb-2m shmem file zero; do
+	pinstat pin --kind $kind --size ${mib}M --hold > /tmp/pin-$kind.out 2>&1 &
+	holders="$holders $!"
+done
+pinstat pin --kind hugetlb-1g --size 1G --hold > /tmp/pin-hugetlb-1g.out 2>&1 &
+holders="$holders $!"
+# Each holder prints its first line once it holds its pin.
+for f in anon thp hugetlb-2m shmem file zero hugetlb-1g; do
+	i=0
+	while ! grep -q 'handle\|pinstat:' /tmp/pin-$f.out 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	head -n 1 /tmp/pin-$f.out
+done
+
+echo; echo '$ pinstat summary      (non-zero lines)'
+pinstat summary | grep -v ' 0$'
+echo; echo '$ pinstat report'
+pinstat report
+echo; echo '$ pinstat folios | head -n 12'
+pinstat folios | head -n 12
+thp=$(sed -n 's/^pid \([0-9]*\) pinned .* of thp .*/\1/p' /tmp/pin-thp.out)
+start=$(sed -n 's/.* at \(0x[0-9a-f]*\): handle.*/\1/p' /tmp/pin-thp.out)
+range="$start-$(printf '%#x' $((start + 8 * 2097152)))"
+echo; echo "\$ pinstat inspect --pid $thp --range $range     (no pin taken)"
+pinstat inspect --pid "$thp" --range "$range"
+echo; echo '$ pinstat pin --json --kind thp --size 4M | head -c 600'
+pinstat pin --json --kind thp --size 4M | head -c 600; echo
+
+kill -TERM $holders
+wait
+echo; echo 'after release:'
+pinstat summary | grep -E '^(pins|pages) '

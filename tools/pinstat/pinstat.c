@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pinstat: the command-line face of pinstat.ko.  See usage() (or
+ * `pinstat --help`) and the README, "The pinstat command".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libpinstat.h"
+
+/* Exit codes, documented in usage() and the README. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,	/* the operation failed; the message says why */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_NO_MODULE = 3,	/* pinstat.ko not loaded or debugfs not mounted */
+	EXIT_PERM = 4,		/* permission denied */
+};
+
+static bool json;
+
+static void usage(FILE *f)
+{
+	fputs(
+"NAME\n"
+"    pinstat - pin buffers and show who pins what (pinstat.ko)\n"
+"\n"
+"SYNOPSIS\n"
+"    pinstat [--json] pin --kind KIND --size SIZE [--write] [--longterm]\n"
+"                         [--hold [SECONDS]]\n"
+"    pinstat [--json] summary\n"
+"    pinstat [--json] report [HANDLE] [--session ID]\n"
+"    pinstat [--json] folios\n"
+"    pinstat [--json] inspect --pid PID (--range START-END | --all)\n"
+"    pinstat --help\n"
+"\n"
+"DESCRIPTION\n"
+"    pin      map SIZE bytes of KIND memory (anon, thp, hugetlb-2m,\n"
+"             hugetlb-1g, shmem, file, zero, mthp-64k), pin them through\n"
+"             /dev/pinstat and print the pin and its folios; with --hold,\n"
+"             keep the pin for SECONDS (default: until SIGINT or SIGTERM).\n"
+"             SIZE takes K, M and G suffixes.\n"
+"    summary  the module's counters (debugfs summary).\n"
+"    report   every live pin of every session (debugfs pins); with HANDLE,\n"
+"             the folios of that pin (of session ID, if several have it).\n"
+"    folios   every folio record of every pin (debugfs folios).\n"
+"    inspect  the folios mapped in process PID, in START-END (hexadecimal\n"
+"             or decimal addresses) or in all its mappings, without pinning\n"
+"             or faulting anything: pin counts (exact on large folios,\n"
+"             estimated on small ones), pinstat's own and foreign pins.\n"
+"             Needs CAP_SYS_ADMIN.\n"
+"\n"
+"    --json   print one JSON document instead of a table (field names are\n"
+"             listed in the README and do not change).\n"
+"\n"
+"EXIT STATUS\n"
+"    0 success; 1 the operation failed (the message names the cause);\n"
+"    2 bad usage; 3 pinstat.ko is not loaded or debugfs is not mounted;\n"
+"    4 permission denied.\n", f);
+}
+
+static int fail(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pinstat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+/* Exit code and message for an errno from the device or debugfs. */
+static int fail_errno(int err, const char *what)
+{
+	struct stat st;
+
+	switch (err) {
+	case ENOENT:
+	case ENODEV:
+		if (stat("/sys/kernel/debug/pinstat", &st) && !stat(PINSTAT_PARAMS, &st))
+			return fail(EXIT_NO_MODULE, "%s: debugfs is not mounted (mount -t debugfs none /sys/kernel/debug)",
+				    what);
+		if (stat(PINSTAT_PARAMS, &st))
+			return fail(EXIT_NO_MODULE, "%s: pinstat.ko is not loaded (insmod pinstat.ko)",
+				    what);
+		return fail(EXIT_FAILED, "%s: %s", what, strerror(err));
+	case EACCES:
+	case EPERM:
+		return fail(EXIT_PERM, "%s: permission denied (%s)", what,
+			    strerror(err));
+	default:
+		return fail(EXIT_FAILED, "%s: %s", what, strerror(err));
+	}
+}
+
+/* "4096", "64K", "4M", "1G" */
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end || !v || end == s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum pinstat_buf_kind kind;
+} kinds[] = {
+	{ "anon", BUF_ANON }, { "thp", BUF_THP },
+	{ "hugetlb-2m", BUF_HUGETLB_2M }, { "hugetlb-1g", BUF_HUGETLB_1G },
+	{ "shmem", BUF_SHMEM }, { "file", BUF_FILE }, { "zero", BUF_ZERO },
+	{ "mthp-64k", BUF_MTHP_64K },
+};
+
+/* JSON: strings are escaped, numbers printed as they are. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* A debugfs value as JSON: a number when it is one (hex included). */
+static void json_value(const char *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 0);
+	if (*v && *v != '-' && !*end && !errno)
+		printf("%llu", n);
+	else
+		json_str(v);
+}
+
+static void json_line(const struct pinstat_line *l)
+{
+	size_t i;
+
+	putchar('{');
+	for (i = 0; i < l->nr; i++) {
+		printf(i ? ", " : "");
+		json_str(l->kv[i].key);
+		printf(": ");
+		json_value(l->kv[i].value);
+	}
+	putchar('}');
+}
+
+static void table_line(const struct pinstat_line *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		printf("%s%s=%s", i ? " " : "", l->kv[i].key, l->kv[i].value);
+	putchar('\n');
+}
+
+static const char *const record_columns =
+	"ADDR              PFN        ORDER KIND      PAGES    PINCOUNT   EXACT REFCOUNT   MAPCOUNT OWN      FOREIGN  HEADROOM";
+
+static void record_row(const struct pinstat_folio_record *r)
+{
+	if (r->flags & PINSTAT_FOLIO_NOT_PRESENT) {
+		printf("%#-17llx %-10s %5s %-9s %-8u (not present)\n",
+		       (unsigned long long)r->addr, "-", "-", "-", r->nr_pages);
+		return;
+	}
+	printf("%#-17llx %#-10llx %5u %-9s %-8u %-10llu %-5s %-10u %-8d %-8u %-8u %u\n",
+	       (unsigned long long)r->addr, (unsigned long long)r->pfn,
+	       r->order, pinstat_kind_str(r->kind), r->nr_pages,
+	       (unsigned long long)r->pincount,
+	       r->flags & PINSTAT_FOLIO_EXACT ? "yes" : "est",
+	       r->refcount, r->mapcount, r->own_pins, r->foreign_pins,
+	       r->pin_headroom);
+}
+
+static void record_json(const struct pinstat_folio_record *r)
+{
+	bool present = !(r->flags & PINSTAT_FOLIO_NOT_PRESENT);
+
+	printf("{\"addr\": %llu, \"nr_pages\": %u, \"present\": %s",
+	       (unsigned long long)r->addr, r->nr_pages,
+	       present ? "true" : "false");
+	if (present)
+		printf(", \"pfn\": %llu, \"first_page\": %u, \"order\": %u, \"kind\": \"%s\", \"pincount\": %llu, \"pincount_exact\": %s, \"refcount\": %u, \"mapcount\": %d, \"maybe_dma_pinned\": %s, \"own_pins\": %u, \"foreign_pins\": %u, \"pin_headroom\": %u",
+		       (unsigned long long)r->pfn, r->first_page, r->order,
+		       pinstat_kind_str(r->kind),
+		       (unsigned long long)r->pincount,
+		       r->flags & PINSTAT_FOLIO_EXACT ? "true" : "false",
+		       r->refcount, r->mapcount,
+		       r->flags & PINSTAT_FOLIO_MAYBE_DMA_PINNED ? "true" : "false",
+		       r->own_pins, r->foreign_pins, r->pin_headroom);
+	putchar('}');
+}
+
+static void print_records(const struct pinstat_folio_record *r, size_t nr)
+{
+	size_t i;
+
+	if (json) {
+		printf("[");
+		for (i = 0; i < nr; i++) {
+			printf(i ? ",\n  " : "\n  ");
+			record_json(&r[i]);
+		}
+		printf(nr ? "\n]" : "]");
+		return;
+	}
+	puts(record_columns);
+	for (i = 0; i < nr; i++)
+		record_row(&r[i]);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+static int cmd_pin(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "size", required_argument, NULL, 's' },
+		{ "write", no_argument, NULL, 'w' },
+		{ "longterm", no_argument, NULL, 'l' },
+		{ "hold", optional_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
+		{}
+	};
+	struct pinstat_folio_record *recs;
+	struct pinstat_pin_args a;
+	struct pinstat_buf buf;
+	unsigned int flags = 0, i;
+	long hold = -1;		/* -1: no hold, 0: until a signal */
+	size_t size = 0, nr;
+	int opt, fd, ret;
+	int kind = -1;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'k':
+			for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+				if (!strcmp(optarg, kinds[i].name))
+					kind = kinds[i].kind;
+			if (kind < 0)
+				return fail(EXIT_USAGE, "unknown kind '%s' (anon, thp, hugetlb-2m, hugetlb-1g, shmem, file, zero, mthp-64k)",
+					    optarg);
+			break;
+		case 's':
+			if (parse_size(optarg, &size))
+				return fail(EXIT_USAGE, "bad size '%s'", optarg);
+			break;
+		case 'w': flags |= PINSTAT_PIN_WRITE; break;
+		case 'l': flags |= PINSTAT_PIN_LONGTERM; break;
+		case 'j': json = true; break;
+		case 'H':
+			hold = 0;
+			/* --hold SECONDS as well as --hold=SECONDS */
+			if (!optarg && optind < argc && argv[optind][0] >= '0' &&
+			    argv[optind][0] <= '9')
+				optarg = argv[optind++];
+			if (optarg && (hold = strtol(optarg, NULL, 10)) <= 0)
+				return fail(EXIT_USAGE, "bad --hold '%s'", optarg);
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (kind < 0 || !size || optind != argc)
+		return fail(EXIT_USAGE, "usage: pinstat pin --kind KIND --size SIZE [--write] [--longterm] [--hold [SECONDS]]");
+
+	fd = pinstat_open();
+	if (fd < 0)
+		return fail_errno(-fd, PINSTAT_DEV);
+	ret = pinstat_buf_alloc(&buf, kind, size);
+	if (ret == -EOPNOTSUPP)
+		return fail(EXIT_FAILED, "no %s memory on this machine (huge pages reserved? THP enabled?)",
+			    pinstat_buf_kind_str(kind));
+	if (ret)
+		return fail_errno(-ret, "allocating the buffer");
+	ret = pinstat_pin(fd, buf.addr, buf.len, flags, &a);
+	if (ret)
+		return fail_errno(-ret, "PIN");
+	ret = pinstat_report(fd, a.handle, &recs, &nr);
+	if (ret)
+		return fail_errno(-ret, "REPORT");
+
+	if (json) {
+		printf("{\"pid\": %d, \"handle\": %u, \"kind\": \"%s\", \"addr\": %llu, \"len\": %zu, \"write\": %s, \"longterm\": %s, \"nr_pages\": %llu, \"nr_folios\": %llu, \"pin_ns\": %llu, \"bookkeeping_bytes\": %llu, \"folios\": ",
+		       getpid(), a.handle, pinstat_buf_kind_str(kind),
+		       (unsigned long long)(unsigned long)buf.addr, buf.len,
+		       flags & PINSTAT_PIN_WRITE ? "true" : "false",
+		       flags & PINSTAT_PIN_LONGTERM ? "true" : "false",
+		       (unsigned long long)a.nr_pages,
+		       (unsigned long long)a.nr_folios,
+		       (unsigned long long)a.pin_ns,
+		       (unsigned long long)a.bookkeeping_bytes);
+		print_records(recs, nr);
+		printf("}\n");
+	} else {
+		printf("pid %d pinned %zu bytes of %s at %p: handle %u, %llu pages in %llu folio records, %.3f ms, %llu bytes of bookkeeping\n",
+		       getpid(), buf.len, pinstat_buf_kind_str(kind), buf.addr,
+		       a.handle, (unsigned long long)a.nr_pages,
+		       (unsigned long long)a.nr_folios, a.pin_ns / 1e6,
+		       (unsigned long long)a.bookkeeping_bytes);
+		print_records(recs, nr);
+	}
+	fflush(stdout);
+	free(recs);
+
+	if (hold >= 0) {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		if (hold)
+			alarm(hold);
+		signal(SIGALRM, on_signal);
+		while (!stop)
+			pause();
+	}
+	/* Closing the file releases the pin. */
+	close(fd);
+	pinstat_buf_free(&buf);
+	return EXIT_OK;
+}
+
+static int read_lines(const char *file, struct pinstat_line **lines,
+		      size_t *nr)
+{
+	int ret = pinstat_debugfs_lines(file, lines, nr);
+
+	if (ret) {
+		char what[128];
+
+		snprintf(what, sizeof(what), PINSTAT_DEBUGFS "/%s", file);
+		return fail_errno(-ret, what);
+	}
+	return EXIT_OK;
+}
+
+static void print_lines(const struct pinstat_line *l, size_t nr)
+{
+	size_t i;
+
+	if (!json) {
+		for (i = 0; i < nr; i++)
+			table_line(&l[i]);
+		return;
+	}
+	printf("[");
+	for (i = 0; i < nr; i++) {
+		printf(i ? ",\n  " : "\n  ");
+		json_line(&l[i]);
+	}
+	printf(nr ? "\n]\n" : "]\n");
+}
+
+static int cmd_summary(int argc, char **argv)
+{
+	struct pinstat_line *l;
+	size_t nr, i;
+	int ret;
+
+	if (argc > 1)
+		return fail(EXIT_USAGE, "usage: pinstat summary");
+	ret = read_lines("summary", &l, &nr);
+	if (ret)
+		return ret;
+	if (json) {
+		printf("{");
+		for (i = 0; i < nr; i++) {
+			printf(i ? ",\n  " : "\n  ");
+			json_str(l[i].kv[0].key);
+			printf(": ");
+			json_value(l[i].kv[0].value);
+		}
+		printf("\n}\n");
+	} else {
+		for (i = 0; i < nr; i++)
+			printf("%-24s %s\n", l[i].kv[0].key, l[i].kv[0].value);
+	}
+	pinstat_lines_free(l, nr);
+	return EXIT_OK;
+}
+
+static int cmd_folios(int argc, char **argv)
+{
+	struct pinstat_line *l;
+	size_t nr;
+	int ret;
+
+	if (argc > 1)
+		return fail(EXIT_USAGE, "usage: pinstat folios");
+	ret = read_lines("folios", &l, &nr);
+	if (ret)
+		return ret;
+	print_lines(l, nr);
+	pinstat_lines_free(l, nr);
+	return EXIT_OK;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "session", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{}
+	};
+	const char *handle = NULL, *session = NULL, *file = "pins";
+	struct pinstat_line *l, *keep;
+	size_t nr, i, n = 0;
+	int opt, ret;
+	char *end;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's': session = optarg; break;
+		case 'j': json = true; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		handle = argv[optind++];
+	if (optind != argc || (handle && (strtoul(handle, &end, 10), *end)) ||
+	    (session && (strtoul(session, &end, 10), *end)))
+		return fail(EXIT_USAGE, "usage: pinstat report [HANDLE] [--session ID]");
+	if (handle)
+		file = "folios";
+	ret = read_lines(file, &l, &nr);
+	if (ret)
+		return ret;
+	keep = calloc(nr ? nr : 1, sizeof(*keep));
+	if (!keep)
+		return fail(EXIT_FAILED, "out of memory");
+	for (i = 0; i < nr; i++) {
+		const char *h = pinstat_line_get(&l[i], "handle");
+		const char *s = pinstat_line_get(&l[i], "session");
+
+		if (handle && (!h || strcmp(h, handle)))
+			continue;
+		if (session && (!s || strcmp(s, session)))
+			continue;
+		keep[n++] = l[i];
+	}
+	if (handle && !n)
+		ret = fail(EXIT_FAILED, "no pin with handle %s%s%s", handle,
+			   session ? " in session " : "", session ?: "");
+	else
+		print_lines(keep, n);
+	free(keep);
+	pinstat_lines_free(l, nr);
+	return ret;
+}
+
+/* "0x1000-0x2000" */
+static int parse_range(const char *s, unsigned long *start, unsigned long *end)
+{
+	char *dash;
+
+	errno = 0;
+	*start = strtoul(s, &dash, 0);
+	if (*dash != '-' || errno)
+		return -EINVAL;
+	*end = strtoul(dash + 1, &dash, 0);
+	if (*dash || errno || *start >= *end)
+		return -EINVAL;
+	return 0;
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "range", required_argument, NULL, 'r' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{}
+	};
+	struct pinstat_folio_record *recs;
+	unsigned long start = 0, end = 0;
+	bool all = false, range = false;
+	int opt, fd, ret, pid = 0;
+	size_t nr, i;
+	char *e;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			pid = strtol(optarg, &e, 10);
+			if (*e || pid <= 0)
+				return fail(EXIT_USAGE, "bad pid '%s'", optarg);
+			break;
+		case 'r':
+			if (parse_range(optarg, &start, &end))
+				return fail(EXIT_USAGE, "bad range '%s': START-END, START below END",
+					    optarg);
+			range = true;
+			break;
+		case 'a': all = true; break;
+		case 'j': json = true; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (!pid || all == range || optind != argc)
+		return fail(EXIT_USAGE, "usage: pinstat inspect --pid PID (--range START-END | --all)");
+
+	fd = pinstat_open();
+	if (fd < 0)
+		return fail_errno(-fd, PINSTAT_DEV);
+	ret = pinstat_inspect(fd, pid, start, end, all, 256, &recs, &nr);
+	close(fd);
+	if (ret == -ESRCH)
+		return fail(EXIT_FAILED, "no process %d (or it has no memory)", pid);
+	if (ret == -EPERM)
+		return fail(EXIT_PERM, "inspect needs CAP_SYS_ADMIN");
+	if (ret == -EINVAL)
+		return fail(EXIT_USAGE, "bad range for process %d", pid);
+	if (ret)
+		return fail_errno(-ret, "INSPECT");
+	if (json) {
+		printf("{\"pid\": %d, \"folios\": ", pid);
+		print_records(recs, nr);
+		printf("}\n");
+	} else {
+		size_t present = 0;
+
+		print_records(recs, nr);
+		for (i = 0; i < nr; i++)
+			present += !(recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT);
+		printf("%zu records (%zu present) in process %d\n", nr, present, pid);
+	}
+	free(recs);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} cmds[] = {
+		{ "pin", cmd_pin }, { "summary", cmd_summary },
+		{ "report", cmd_report }, { "folios", cmd_folios },
+		{ "inspect", cmd_inspect },
+	};
+	int i = 1, j, n = 1;
+	size_t c;
+
+	/* --json may come anywhere: take it out before the subcommand's parse. */
+	for (j = 1; j < argc; j++) {
+		if (!strcmp(argv[j], "--json"))
+			json = true;
+		else
+			argv[n++] = argv[j];
+	}
+	argc = n;
+	argv[argc] = NULL;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else {
+			usage(stderr);
+			return fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
+		if (!strcmp(argv[i], cmds[c].name))
+			return cmds[c].run(argc - i, argv + i);
+	return fail(EXIT_USAGE, "unknown command '%s' (pin, summary, report, folios, inspect; --help)",
+		    argv[i]);
+}

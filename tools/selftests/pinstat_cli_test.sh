@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every subcommand of the pinstat command, as a table and as JSON (checked
+# with json_check), and its error cases with their exit codes.  Runs in
+# the guest as root with pinstat.ko loaded; unloads and reloads it (and
+# debugfs) for the "not loaded" cases.  Prints TAP.
+PATH=/opt/pinstat:$PATH
+KO=${PINSTAT_KO:-/opt/pinstat/pinstat.ko}
+out=/tmp/cli.out err=/tmp/cli.err
+n=0 failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - cli: $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n - cli: $1"
+	sed 's/^/# /' "$err" 2>/dev/null | head -n 5
+}
+# check NAME COMMAND...: the command (a test) succeeds
+check() { name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+# run CODE NAME COMMAND...: the command exits with CODE; output in $out
+run() {
+	code=$1 name=$2; shift 2
+	"$@" > "$out" 2> "$err"; rc=$?
+	if [ "$rc" -eq "$code" ]; then ok "$name"; else not_ok "$name (exit $rc, want $code)"; fi
+}
+# lines NAME COUNT FILE REGEX...: COUNT lines of FILE match every REGEX
+lines() {
+	name=$1 want=$2 file=$3; shift 3
+	cp "$file" /tmp/cli.match
+	for re in "$@"; do
+		grep -E -- "$re" /tmp/cli.match > /tmp/cli.next; mv /tmp/cli.next /tmp/cli.match
+	done
+	got=$(wc -l < /tmp/cli.match)
+	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name ($got lines, want $want)"; fi
+}
+valid_json() { check "$1: valid JSON" json_check < "$out"; }
+acquired() {
+	echo 1 > /proc/sys/vm/stat_refresh
+	awk '/^nr_foll_pin_acquired/ { print $2 }' /proc/vmstat
+}
+
+echo "TAP version 13"
+
+run 0 "--help" pinstat --help
+lines "--help shows every subcommand and the exit codes" 1 "$out" "inspect --pid PID"
+lines "--help documents exit status 3" 1 "$out" "3 pinstat.ko is not loaded"
+
+run 2 "unknown subcommand" pinstat frobnicate
+run 2 "pin without --size" pinstat pin --kind thp
+run 2 "pin of an unknown kind" pinstat pin --kind nope --size 4M
+run 2 "pin with a bad size" pinstat pin --kind thp --size 4Q
+run 2 "inspect without --range or --all" pinstat inspect --pid 1
+run 2 "inspect with a reversed range" pinstat inspect --pid 1 --range 0x2000-0x1000
+lines "reversed range: the message names it" 1 "$err" "bad range"
+run 1 "inspect of a process that does not exist" pinstat inspect --pid 4000000 --all
+lines "no such process: the message names it" 1 "$err" "no process 4000000"
+run 1 "report of an unknown handle" pinstat report 999999
+
+# pin: a table, then JSON.
+run 0 "pin --kind thp --size 4M" pinstat pin --kind thp --size 4M
+lines "pin table: two order-9 THP folios with 512 pins each" 2 "$out" \
+	" 9 anon_thp +512 +512 +yes "
+run 0 "pin --json --kind anon --size 64K --write" pinstat pin --json --kind anon --size 64K --write
+valid_json "pin --json"
+lines "pin --json: 16 pages, 16 folio records" 1 "$out" '"nr_pages": 16, "nr_folios": 16'
+
+# A pin held in the background, seen by every other subcommand.
+pinstat pin --kind thp --size 4M --hold > /tmp/cli.hold 2>&1 &
+holder=$!
+i=0
+while ! grep -q handle /tmp/cli.hold && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+handle=$(sed -n 's/.*: handle \([0-9]*\),.*/\1/p' /tmp/cli.hold)
+start=$(sed -n 's/.* at \(0x[0-9a-f]*\): handle.*/\1/p' /tmp/cli.hold)
+check "pin --hold: pinned and holding (handle $handle at $start)" [ -n "$handle" ] && [ -n "$start" ]
+
+run 0 "summary" pinstat summary
+lines "summary: one pin of 1024 pages" 2 "$out" "^(pins +1|pages +1024)$"
+run 0 "summary --json" pinstat summary --json
+valid_json "summary --json"
+lines "summary --json: one pin" 1 "$out" '"pins": 1,'
+
+run 0 "folios" pinstat folios
+lines "folios: two order-9 folios with pincount 512" 2 "$out" "pid=$holder " " order=9 " " pincount=512 "
+run 0 "folios --json" pinstat folios --json
+valid_json "folios --json"
+lines "folios --json: two order-9 folios with pincount 512" 2 "$out" "\"pid\": $holder," '"order": 9,' '"pincount": 512,'
+
+run 0 "report" pinstat report
+lines "report: the held pin" 1 "$out" "pid=$holder " "handle=$handle " "pages=1024 "
+run 0 "report --json" pinstat report --json
+valid_json "report --json"
+lines "report --json: the held pin" 1 "$out" "\"pid\": $holder," '"pages": 1024,'
+run 0 "report HANDLE --json" pinstat report "$handle" --json
+valid_json "report HANDLE --json"
+lines "report HANDLE: its two folios" 2 "$out" "\"pid\": $holder," '"order": 9,'
+
+before=$(acquired)
+run 0 "inspect --pid --all" pinstat inspect --pid "$holder" --all
+check "inspect takes no pin (nr_foll_pin_acquired unchanged)" [ "$(acquired)" = "$before" ]
+lines "inspect --all: the two folios, 512 pins each, all pinstat's own" 2 "$out" \
+	" 9 anon_thp +512 +512 +yes +[0-9]+ +[0-9-]+ +512 +0 "
+run 0 "inspect --pid --range --json" pinstat inspect --json --pid "$holder" --range "$start-$((start + 4194304))"
+valid_json "inspect --json"
+lines "inspect --range --json: the two folios" 2 "$out" '"order": 9,' '"pincount": 512,' '"own_pins": 512,' '"foreign_pins": 0,'
+
+kill -TERM "$holder"; wait "$holder"
+check "pin --hold releases on SIGTERM" [ "$(pinstat summary --json | grep -c '"pins": 0,')" -eq 1 ]
+run 0 "pin --hold SECONDS returns by itself" pinstat pin --kind anon --size 16K --hold 1
+
+# Permission: debugfs and the device are root's.
+mkdir -p /etc && grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
+run 4 "summary as an unprivileged user" su -s /bin/sh nobody -c "/opt/pinstat/pinstat summary"
+lines "permission: the message says so" 1 "$err" "permission denied"
+
+# Not loaded, not mounted.
+rmmod pinstat
+run 3 "summary without the module" pinstat summary
+lines "no module: the message says to load it" 1 "$err" "pinstat.ko is not loaded"
+run 3 "pin without the module" pinstat pin --kind anon --size 4K
+insmod "$KO"
+umount /sys/kernel/debug
+run 3 "folios without debugfs" pinstat folios
+lines "no debugfs: the message says to mount it" 1 "$err" "debugfs is not mounted"
+mount -t debugfs debugfs /sys/kernel/debug
+
+echo "1..$n"
+echo "# cli: $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
