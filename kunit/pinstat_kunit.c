@@ -432,6 +432,53 @@ static void pinned_vm_charged_and_returned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&current->mm->pinned_vm), start);
 }
 
+/*
+ * REPORT splits a folio's pins into pinstat's own, counted over every
+ * session, and the rest: another session's pins are pinstat's too, and a
+ * pin taken behind pinstat's back (pin_user_pages_fast() here, as a driver
+ * would) is foreign.
+ */
+static void own_and_foreign_pins(struct kunit *test)
+{
+	struct pinstat_test *t = test->priv;
+	struct pinstat_session *other;
+	struct pinstat_folio_record *r;
+	struct pinstat_pin_args a;
+	struct page *page;
+	u32 nr, i;
+
+	KUNIT_ASSERT_EQ(test, pin(test, t->mem, 4 * PAGE_SIZE, 0, &a), 0L);
+	r = report(test, a.handle, &nr);
+	for (i = 0; i < nr; i++) {
+		KUNIT_EXPECT_EQ(test, r[i].own_pins, 1U);
+		KUNIT_EXPECT_EQ(test, r[i].foreign_pins, 0U);
+	}
+
+	other = pinstat_session_create();
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	t->file->private_data = other;
+	KUNIT_EXPECT_EQ(test, pin(test, t->mem + PAGE_SIZE, PAGE_SIZE, 0, NULL),
+			0L);
+	t->file->private_data = t->s;
+	r = report(test, a.handle, &nr);
+	KUNIT_EXPECT_EQ(test, r[0].own_pins, 1U);
+	KUNIT_EXPECT_EQ(test, r[1].own_pins, 2U);
+	KUNIT_EXPECT_EQ(test, r[1].foreign_pins, 0U);
+
+	/* Someone else's pin on page 2. */
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(t->mem + 2 * PAGE_SIZE, 1, 0,
+						  &page), 1);
+	r = report(test, a.handle, &nr);
+	KUNIT_EXPECT_EQ(test, r[2].own_pins, 1U);
+	KUNIT_EXPECT_EQ(test, r[2].foreign_pins, 1U);
+	KUNIT_EXPECT_EQ(test, r[3].foreign_pins, 0U);
+	unpin_user_page(page);
+	pinstat_session_destroy(other);
+	r = report(test, a.handle, &nr);
+	KUNIT_EXPECT_EQ(test, r[1].own_pins, 1U);
+	KUNIT_EXPECT_EQ(test, r[2].foreign_pins, 0U);
+}
+
 static void page_limit(struct kunit *test)
 {
 	struct pinstat_test *t = test->priv;
@@ -893,6 +940,7 @@ static struct kunit_case pinstat_test_cases[] = {
 	KUNIT_CASE(page_limit),
 	KUNIT_CASE(refcount_limit_refuses),
 	KUNIT_CASE(pinned_vm_charged_and_returned),
+	KUNIT_CASE(own_and_foreign_pins),
 	KUNIT_CASE_PARAM(bad_input, bad_input_gen_params),
 	KUNIT_CASE(debugfs_summary_matches),
 	KUNIT_CASE(debugfs_pins_lists_pin),

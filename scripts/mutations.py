@@ -37,6 +37,11 @@ MUTATIONS = [
     ("release keeps the memlock charge", "module/account.c",
      "{\n\tatomic64_sub(nr_pages, &mm->pinned_vm);\n}",
      "{\n}"),
+    ("own pins counted in this session only", "module/owners.c",
+     "\t\tif (s != held)\n\t\t\tmutex_lock_nested(&s->lock, SINGLE_DEPTH_NESTING);\n"
+     "\t\txa_for_each(&s->pins, handle, pin)",
+     "\t\tif (s != held)\n\t\t\tcontinue;\n"
+     "\t\txa_for_each(&s->pins, handle, pin)"),
     ("refcount limit never checked", "module/session.c",
      "\tif (!pinstat_pin_within_refcount_limit(pin,",
      "\tif (0 && !pinstat_pin_within_refcount_limit(pin,"),
