@@ -47,6 +47,9 @@ rm -f "$json"
 log "kunit.py run: linux-source-$series, $arch (build dir $build)"
 start=$(date +%s)
 set +e
+# Another checkout may have built pinstat's objects here after this one's
+# sources were last written: make would keep them.  Build them anew.
+rm -rf "$build/drivers/misc/pinstat"
 (cd "$src" && python3 tools/testing/kunit/kunit.py run --build_dir="$build" \
 	"${args[@]}" --json="$json") 2>&1 | tee "$PINSTAT_OUT/kunit-$series-$arch.out"
 rc=${PIPESTATUS[0]}
