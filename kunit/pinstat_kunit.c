@@ -175,6 +175,19 @@ static struct pinstat_folio_record *report(struct kunit *test, u32 handle,
 
 /* --- small pages --------------------------------------------------- */
 
+/*
+ * A page faulted in a moment ago sits in a per-CPU LRU batch, which holds
+ * one plain reference until it is drained (lru_add_drain_all() is not
+ * exported to modules), at any point of a test.  Pins come in units of
+ * GUP_PIN_COUNTING_BIAS: a refcount that should equal @want may be one
+ * lower, never higher.
+ */
+static void expect_refcount(struct kunit *test, u32 got, u32 want)
+{
+	KUNIT_EXPECT_LE(test, got, want);
+	KUNIT_EXPECT_GE(test, got, want - 1);
+}
+
 static void pin_small_pages_counts(struct kunit *test)
 {
 	struct pinstat_test *t = test->priv;
@@ -242,7 +255,7 @@ static void small_page_estimate_and_refcount(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, one[i].flags &
 				  PINSTAT_FOLIO_MAYBE_DMA_PINNED);
 		KUNIT_EXPECT_EQ(test, two[i].pfn, one[i].pfn);
-		KUNIT_EXPECT_EQ(test, two[i].refcount,
+		expect_refcount(test, two[i].refcount,
 				one[i].refcount + GUP_PIN_COUNTING_BIAS);
 		KUNIT_EXPECT_EQ(test, two[i].pincount, one[i].pincount + 1);
 		KUNIT_EXPECT_EQ(test, one[i].pincount,
@@ -268,7 +281,7 @@ static void unpin_restores_refcount(struct kunit *test)
 	again = report(test, a.handle, &n2);
 	KUNIT_ASSERT_EQ(test, n2, n1);
 	for (i = 0; i < n1; i++)
-		KUNIT_EXPECT_EQ(test, again[i].refcount, one[i].refcount);
+		expect_refcount(test, again[i].refcount, one[i].refcount);
 	KUNIT_EXPECT_EQ(test, after.pins, before.pins);
 	KUNIT_EXPECT_EQ(test, after.pages, before.pages);
 	KUNIT_EXPECT_EQ(test, after.bookkeeping, before.bookkeeping);
@@ -307,7 +320,7 @@ static void session_release_unpins(struct kunit *test)
 	again = report(test, a.handle, &n2);
 	KUNIT_ASSERT_EQ(test, n2, n1);
 	for (i = 0; i < n1; i++)
-		KUNIT_EXPECT_EQ(test, again[i].refcount, one[i].refcount);
+		expect_refcount(test, again[i].refcount, one[i].refcount);
 }
 
 static void handles_are_not_reused(struct kunit *test)
