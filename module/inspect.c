@@ -202,7 +202,7 @@ static int pinstat_inspect_finish(struct pinstat_inspect_batch *b)
 		if (!(b->recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))
 			pinstat_owners_add(&owners, b->recs[i].pfn);
 	mutex_lock(&pinstat_sessions_lock);
-	pinstat_owners_count(&owners, NULL);
+	pinstat_owners_count(&owners);
 	mutex_unlock(&pinstat_sessions_lock);
 	for (i = 0; i < b->nr_recs; i++)
 		if (!(b->recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))

@@ -89,13 +89,11 @@ static void pinstat_owners_count_pin(struct pinstat_owners *o,
 /**
  * pinstat_owners_count() - count pinstat's pins on the folios added
  * @o: the set
- * @held: a session whose lock the caller holds, or NULL
  *
- * The caller holds pinstat_sessions_lock, so the sessions stay and no
- * two counts nest session locks in different orders.
+ * The caller holds pinstat_sessions_lock, so the sessions stay, and no
+ * session's lock: each is taken in turn while its pins are counted.
  */
-void pinstat_owners_count(struct pinstat_owners *o,
-			  struct pinstat_session *held)
+void pinstat_owners_count(struct pinstat_owners *o)
 {
 	struct pinstat_session *s;
 	struct pinstat_pin *pin;
@@ -111,12 +109,10 @@ void pinstat_owners_count(struct pinstat_owners *o,
 	memset(o->pins, 0, n * sizeof(*o->pins));
 
 	list_for_each_entry(s, &pinstat_sessions, node) {
-		if (s != held)
-			mutex_lock_nested(&s->lock, SINGLE_DEPTH_NESTING);
+		mutex_lock(&s->lock);
 		xa_for_each(&s->pins, handle, pin)
 			pinstat_owners_count_pin(o, pin);
-		if (s != held)
-			mutex_unlock(&s->lock);
+		mutex_unlock(&s->lock);
 	}
 }
 

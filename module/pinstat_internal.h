@@ -172,8 +172,7 @@ struct pinstat_owners {
 int pinstat_owners_init(struct pinstat_owners *o, size_t max);
 void pinstat_owners_free(struct pinstat_owners *o);
 void pinstat_owners_add(struct pinstat_owners *o, unsigned long pfn);
-void pinstat_owners_count(struct pinstat_owners *o,
-			  struct pinstat_session *held);
+void pinstat_owners_count(struct pinstat_owners *o);
 u32 pinstat_owners_pins(const struct pinstat_owners *o, unsigned long pfn);
 
 /* inspect.c */

@@ -5,9 +5,8 @@
  * session lock: the limits are reserved first and the pin is published
  * only when it is complete, so a failed pin is never visible.
  *
- * Lock order: pinstat_sessions_lock, then a session's lock, then (only in
- * pinstat_owners_count(), under pinstat_sessions_lock) other sessions'
- * locks.
+ * Lock order: pinstat_sessions_lock, then a session's lock; never two
+ * sessions' locks at once.
  */
 
 #include <linux/bits.h>
@@ -375,25 +374,6 @@ free_buf:
 	return ret;
 }
 
-/* Count pinstat's pins, over all sessions, on the folios of @pin. */
-static int pinstat_count_owners(struct pinstat_session *s,
-				const struct pinstat_pin *pin,
-				struct pinstat_owners *owners)
-{
-	struct pinstat_run_cursor cur = {};
-	struct pinstat_run run;
-	int ret;
-
-	lockdep_assert_held(&pinstat_sessions_lock);
-	ret = pinstat_owners_init(owners, pin->nr_folios);
-	if (ret)
-		return ret;
-	while (pinstat_pin_next_run(pin, &cur, &run))
-		pinstat_owners_add(owners, folio_pfn(page_folio(run.page)));
-	pinstat_owners_count(owners, s);
-	return 0;
-}
-
 /**
  * pinstat_session_report() - PINSTAT_IOC_REPORT on a session
  * @s: the session
@@ -405,7 +385,9 @@ static int pinstat_count_owners(struct pinstat_session *s,
 int pinstat_session_report(struct pinstat_session *s,
 			   struct pinstat_report_args *args)
 {
+	struct pinstat_run_cursor cur = {};
 	struct pinstat_owners owners;
+	struct pinstat_run run;
 	struct pinstat_pin *pin;
 	int ret = 0;
 
@@ -413,38 +395,48 @@ int pinstat_session_report(struct pinstat_session *s,
 	    args->record_size != sizeof(struct pinstat_folio_record))
 		return -EINVAL;
 
-	/* Counting other sessions' pins takes their locks: see owners.c. */
-	mutex_lock(&pinstat_sessions_lock);
 	mutex_lock(&s->lock);
 	pin = args->handle ? xa_load(&s->pins, args->handle) : NULL;
 	if (!pin) {
 		ret = -ENOENT;
-		goto unlock_sessions;
+		goto unlock;
 	}
 	args->nr_total = pin->nr_folios;
 	if (!args->nr_records)
-		goto unlock_sessions;
+		goto unlock;
 	if (args->nr_records < pin->nr_folios) {
 		ret = -ENOSPC;
-		goto unlock_sessions;
+		goto unlock;
 	}
-	ret = pinstat_count_owners(s, pin, &owners);
-	mutex_unlock(&pinstat_sessions_lock);
+	ret = pinstat_owners_init(&owners, pin->nr_folios);
 	if (ret)
 		goto unlock;
+	while (pinstat_pin_next_run(pin, &cur, &run))
+		pinstat_owners_add(&owners, folio_pfn(page_folio(run.page)));
+	mutex_unlock(&s->lock);
+
+	/* Every session's pins, this one's too, each under its own lock. */
+	mutex_lock(&pinstat_sessions_lock);
+	pinstat_owners_count(&owners);
+	mutex_unlock(&pinstat_sessions_lock);
+
+	mutex_lock(&s->lock);
+	/* An UNPIN meanwhile freed it: handles are never reused. */
+	if (xa_load(&s->pins, args->handle) != pin) {
+		ret = -ENOENT;
+		goto free_owners;
+	}
 	/*
 	 * Copying out may fault, and a fault may wait for long (userfaultfd):
-	 * hold only this session's lock.  No fault path takes a pinstat lock.
+	 * only this session's lock is held.  No fault path takes a pinstat
+	 * lock.
 	 */
 	ret = pinstat_copy_records(pin, &owners,
 				   u64_to_user_ptr(args->records));
 	if (!ret)
 		args->nr_records = pin->nr_folios;
+free_owners:
 	pinstat_owners_free(&owners);
-	goto unlock;
-
-unlock_sessions:
-	mutex_unlock(&pinstat_sessions_lock);
 unlock:
 	mutex_unlock(&s->lock);
 	return ret;

@@ -37,11 +37,14 @@ MUTATIONS = [
     ("release keeps the memlock charge", "module/account.c",
      "{\n\tatomic64_sub(nr_pages, &mm->pinned_vm);\n}",
      "{\n}"),
-    ("own pins counted in this session only", "module/owners.c",
-     "\t\tif (s != held)\n\t\t\tmutex_lock_nested(&s->lock, SINGLE_DEPTH_NESTING);\n"
-     "\t\txa_for_each(&s->pins, handle, pin)",
-     "\t\tif (s != held)\n\t\t\tcontinue;\n"
-     "\t\txa_for_each(&s->pins, handle, pin)"),
+    ("own pins counted in the oldest session only", "module/owners.c",
+     "\tlist_for_each_entry(s, &pinstat_sessions, node) {\n",
+     "\tlist_for_each_entry(s, &pinstat_sessions, node) {\n"
+     "\t\tif (s != list_first_entry(&pinstat_sessions, typeof(*s), node))\n"
+     "\t\t\tcontinue;\n"),
+    ("foreign pins include pinstat's own", "module/folio.c",
+     "rec->foreign_pins = min_t(u64, rec->pincount - own, U32_MAX);",
+     "rec->foreign_pins = min_t(u64, rec->pincount, U32_MAX);"),
     ("refcount limit never checked", "module/session.c",
      "\tif (!pinstat_pin_within_refcount_limit(pin,",
      "\tif (0 && !pinstat_pin_within_refcount_limit(pin,"),
