@@ -22,8 +22,8 @@ collect() {
 	local prefix=$1 line name
 	while read -r line; do
 		name=${line#*ok }
-		name=${name#- }
 		name=${name#[0-9]* }
+		name=${name#- }
 		case $line in
 		"not ok "*) result fail "$prefix${name%% #*}" ;;
 		*"# SKIP"*) result skip "$prefix${name%% #*}" ;;
