@@ -347,6 +347,11 @@ long long pinstat_vmstat_pinned(void)
 	return acq - rel;
 }
 
+int pinstat_drain_lru(void)
+{
+	return write_file("/proc/sys/vm/compact_memory", "1");
+}
+
 long long pinstat_status_kb(const char *field)
 {
 	return read_key("/proc/self/status", field, ':');

@@ -65,6 +65,12 @@ long long pinstat_param_get(const char *name);
 int pinstat_param_set(const char *name, long long value);
 /* nr_foll_pin_acquired - nr_foll_pin_released, per-cpu counts folded. */
 long long pinstat_vmstat_pinned(void);
+/*
+ * Drain every CPU's LRU batches, whose plain references on freshly faulted
+ * pages come and go: compaction starts with lru_add_drain_all().  (It may
+ * park file pages it failed to migrate in a batch again.)
+ */
+int pinstat_drain_lru(void);
 /* "VmPin:"-style field of /proc/self/status in kB, or -1. */
 long long pinstat_status_kb(const char *field);
 /* PFN mapped at @addr in this process (/proc/self/pagemap, needs root). */

@@ -205,13 +205,15 @@ static void record_row(const struct pinstat_folio_record *r)
 	       r->pin_headroom);
 }
 
-static void record_json(const struct pinstat_folio_record *r)
+static void record_json(const struct pinstat_folio_record *r, int vma)
 {
 	bool present = !(r->flags & PINSTAT_FOLIO_NOT_PRESENT);
 
 	printf("{\"addr\": %llu, \"nr_pages\": %u, \"present\": %s",
 	       (unsigned long long)r->addr, r->nr_pages,
 	       present ? "true" : "false");
+	if (vma >= 0)
+		printf(", \"vma\": %d", vma);
 	if (present)
 		printf(", \"pfn\": %llu, \"first_page\": %u, \"order\": %u, \"kind\": \"%s\", \"pincount\": %llu, \"pincount_exact\": %s, \"refcount\": %u, \"mapcount\": %d, \"maybe_dma_pinned\": %s, \"own_pins\": %u, \"foreign_pins\": %u, \"pin_headroom\": %u",
 		       (unsigned long long)r->pfn, r->first_page, r->order,
@@ -224,22 +226,82 @@ static void record_json(const struct pinstat_folio_record *r)
 	putchar('}');
 }
 
-static void print_records(const struct pinstat_folio_record *r, size_t nr)
+/* A mapping of the inspected process, from /proc/PID/maps. */
+struct vma {
+	unsigned long start, end;
+	char perms[8];
+	char name[256];
+};
+
+/* The VMAs of @pid; *nr of them in *out (malloc'd), or -errno. */
+static int read_maps(int pid, struct vma **out, size_t *nr)
 {
+	struct vma *v = NULL, *more;
+	char path[64], line[512];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		more = realloc(v, (n + 1) * sizeof(*v));
+		if (!more)
+			break;
+		v = more;
+		v[n].name[0] = 0;
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255[^\n]", &v[n].start,
+			   &v[n].end, v[n].perms, v[n].name) >= 3)
+			n++;
+	}
+	fclose(f);
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
+/* Index of the VMA holding @addr, or -1; VMAs are in address order. */
+static int vma_of(const struct vma *v, size_t nr, unsigned long addr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (addr >= v[i].start && addr < v[i].end)
+			return i;
+	return -1;
+}
+
+/* Records, with the VMA each lies in when @vmas is given. */
+static void print_records(const struct pinstat_folio_record *r, size_t nr,
+			  const struct vma *vmas, size_t nr_vmas)
+{
+	int vma, last = -2;
 	size_t i;
 
 	if (json) {
 		printf("[");
 		for (i = 0; i < nr; i++) {
 			printf(i ? ",\n  " : "\n  ");
-			record_json(&r[i]);
+			record_json(&r[i], vmas ? vma_of(vmas, nr_vmas, r[i].addr) : -1);
 		}
 		printf(nr ? "\n]" : "]");
 		return;
 	}
-	puts(record_columns);
-	for (i = 0; i < nr; i++)
+	if (!vmas)
+		puts(record_columns);
+	for (i = 0; i < nr; i++) {
+		vma = vmas ? vma_of(vmas, nr_vmas, r[i].addr) : -1;
+		if (vmas && vma != last) {
+			if (vma >= 0)
+				printf("%sVMA %#lx-%#lx %s %s\n", last == -2 ? "" : "\n",
+				       vmas[vma].start, vmas[vma].end,
+				       vmas[vma].perms, vmas[vma].name);
+			puts(record_columns);
+			last = vma;
+		}
 		record_row(&r[i]);
+	}
 }
 
 static volatile sig_atomic_t stop;
@@ -328,7 +390,7 @@ static int cmd_pin(int argc, char **argv)
 		       (unsigned long long)a.nr_folios,
 		       (unsigned long long)a.pin_ns,
 		       (unsigned long long)a.bookkeeping_bytes);
-		print_records(recs, nr);
+		print_records(recs, nr, NULL, 0);
 		printf("}\n");
 	} else {
 		printf("pid %d pinned %zu bytes of %s at %p: handle %u, %llu pages in %llu folio records, %.3f ms, %llu bytes of bookkeeping\n",
@@ -336,7 +398,7 @@ static int cmd_pin(int argc, char **argv)
 		       a.handle, (unsigned long long)a.nr_pages,
 		       (unsigned long long)a.nr_folios, a.pin_ns / 1e6,
 		       (unsigned long long)a.bookkeeping_bytes);
-		print_records(recs, nr);
+		print_records(recs, nr, NULL, 0);
 	}
 	fflush(stdout);
 	free(recs);
@@ -511,6 +573,8 @@ static int cmd_inspect(int argc, char **argv)
 	struct pinstat_folio_record *recs;
 	unsigned long start = 0, end = 0;
 	bool all = false, range = false;
+	struct vma *vmas = NULL;
+	size_t nr_vmas = 0;
 	int opt, fd, ret, pid = 0;
 	size_t nr, i;
 	char *e;
@@ -549,18 +613,31 @@ static int cmd_inspect(int argc, char **argv)
 		return fail(EXIT_USAGE, "bad range for process %d", pid);
 	if (ret)
 		return fail_errno(-ret, "INSPECT");
+	/* The VMAs as /proc tells them; a process that exits has none. */
+	if (read_maps(pid, &vmas, &nr_vmas))
+		nr_vmas = 0;
 	if (json) {
-		printf("{\"pid\": %d, \"folios\": ", pid);
-		print_records(recs, nr);
+		printf("{\"pid\": %d, \"vmas\": [", pid);
+		for (i = 0; i < nr_vmas; i++) {
+			printf("%s{\"start\": %lu, \"end\": %lu, \"perms\": ",
+			       i ? ",\n  " : "\n  ", vmas[i].start, vmas[i].end);
+			json_str(vmas[i].perms);
+			printf(", \"name\": ");
+			json_str(vmas[i].name);
+			printf("}");
+		}
+		printf("],\n\"folios\": ");
+		print_records(recs, nr, vmas, nr_vmas);
 		printf("}\n");
 	} else {
 		size_t present = 0;
 
-		print_records(recs, nr);
+		print_records(recs, nr, vmas, nr_vmas);
 		for (i = 0; i < nr; i++)
 			present += !(recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT);
 		printf("%zu records (%zu present) in process %d\n", nr, present, pid);
 	}
+	free(vmas);
 	free(recs);
 	return EXIT_OK;
 }

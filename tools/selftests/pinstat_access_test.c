@@ -246,7 +246,7 @@ TEST_F(access, refcount_headroom_guard)
 	int fd, i;
 
 	ASSERT_NE(NULL, mem);
-	ASSERT_EQ(0, drain_lru());
+	ASSERT_EQ(0, pinstat_drain_lru());
 	EXPECT_EQ(-EINVAL, pinstat_param_set("refcount_limit", 1000));
 	EXPECT_EQ(-EINVAL, pinstat_param_set("refcount_limit", (1LL << 30) + 1));
 	/* Half a pin to spare for references compaction takes for a moment. */

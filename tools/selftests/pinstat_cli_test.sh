@@ -100,9 +100,10 @@ run 0 "inspect --pid --all" pinstat inspect --pid "$holder" --all
 check "inspect takes no pin (nr_foll_pin_acquired unchanged)" [ "$(acquired)" = "$before" ]
 lines "inspect --all: the two folios, 512 pins each, all pinstat's own" 2 "$out" \
 	" 9 anon_thp +512 +512 +yes +[0-9]+ +[0-9-]+ +512 +0 "
+check "inspect --all: folios under their VMAs (/proc/PID/maps)" [ "$(grep -c '^VMA 0x' "$out")" -ge 3 ]
 run 0 "inspect --pid --range --json" pinstat inspect --json --pid "$holder" --range "$start-$((start + 4194304))"
 valid_json "inspect --json"
-lines "inspect --range --json: the two folios" 2 "$out" '"order": 9,' '"pincount": 512,' '"own_pins": 512,' '"foreign_pins": 0,'
+lines "inspect --range --json: the two folios, with their VMA" 2 "$out" '"vma": [0-9]+,' '"order": 9,' '"pincount": 512,' '"own_pins": 512,' '"foreign_pins": 0,'
 
 kill -TERM "$holder"; wait "$holder"
 check "pin --hold releases on SIGTERM" [ "$(pinstat summary --json | grep -c '"pins": 0,')" -eq 1 ]

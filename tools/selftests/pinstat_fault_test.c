@@ -233,7 +233,7 @@ static void pin_then_unmap(struct __test_metadata *_metadata, int fd,
 			EXPECT_EQ(0, ((char *)buf.addr)[0]);
 			EXPECT_EQ(0, ((char *)buf.addr)[len - 1]);
 		}
-		ASSERT_EQ(0, drain_lru());
+		ASSERT_EQ(0, pinstat_drain_lru());
 
 		/* The pin still has the same pages, now only its own. */
 		ASSERT_EQ(0, pinstat_report(fd, a.handle, &r1, &n1));
@@ -281,7 +281,7 @@ TEST_F(fault, mremap_pinned_range)
 	ASSERT_NE(MAP_FAILED, old);
 	ASSERT_EQ(0, madvise(old, len, MADV_NOHUGEPAGE));
 	memset(old, 'P', len);
-	ASSERT_EQ(0, drain_lru());
+	ASSERT_EQ(0, pinstat_drain_lru());
 	/* A destination the kernel will not hand out meanwhile. */
 	dst = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, dst);
@@ -491,7 +491,7 @@ TEST_F(fault, two_files_in_one_process)
 	ASSERT_NE(MAP_FAILED, mem);
 	ASSERT_EQ(0, madvise(mem, len, MADV_NOHUGEPAGE));
 	memset(mem, 'P', len);
-	ASSERT_EQ(0, drain_lru());
+	ASSERT_EQ(0, pinstat_drain_lru());
 	fd2 = pinstat_open();
 	ASSERT_GE(fd2, 0);
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, mem, len, 0, &a));

@@ -8,7 +8,6 @@
 #define SESSION_FIXTURE_H
 
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -44,22 +43,5 @@ struct session {
 		EXPECT_EQ((s)->vm_pinned, pinstat_vmstat_pinned());	\
 	}								\
 } while (0)
-
-/*
- * A freshly faulted page sits in a per-CPU LRU batch that holds a reference
- * until it is drained.  Compaction drains every CPU's batch first
- * (lru_add_drain_all()): call this before asserting exact refcounts.
- */
-static inline int drain_lru(void)
-{
-	int fd = open("/proc/sys/vm/compact_memory", O_WRONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, "1", 1) == 1 ? 0 : -errno;
-	close(fd);
-	return ret;
-}
 
 #endif /* SESSION_FIXTURE_H */

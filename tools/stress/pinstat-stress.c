@@ -198,16 +198,6 @@ static int snapshot(int fd, struct pinstat_folio_record **out, size_t *nr)
 	return 0;
 }
 
-static int drain_lru(void)
-{
-	FILE *f = fopen("/proc/sys/vm/compact_memory", "w");
-
-	if (!f)
-		return -1;
-	fputs("1", f);
-	return fclose(f);
-}
-
 /* Records that differ from probe_recs; prints the first ten if @show. */
 static long compare(struct pinstat_folio_record **after, size_t *after_nr,
 		    bool show)
@@ -260,12 +250,12 @@ static int stable_snapshot(int fd, struct pinstat_folio_record **out,
 	unsigned int k;
 	long diff = -1;
 
-	drain_lru();
+	pinstat_drain_lru();
 	if (snapshot(fd, out, nr))
 		return -1;
 	for (int tries = 0; tries < 20 && diff; tries++) {
 		usleep(50 * 1000);
-		drain_lru();
+		pinstat_drain_lru();
 		if (snapshot(fd, again, again_nr))
 			return -1;
 		diff = compare(again, again_nr, false);
@@ -395,7 +385,7 @@ int main(int argc, char **argv)
 	for (tries = 0; tries < 50; tries++) {
 		if (tries)
 			usleep(100 * 1000);
-		drain_lru();
+		pinstat_drain_lru();
 		ok = snapshot(probe, after, after_nr) == 0;
 		mismatches = ok ? compare(after, after_nr, false) : 0;
 		done = !ok || !mismatches || tries == 49;
