@@ -406,9 +406,9 @@ static int cmd_pin(int argc, char **argv)
 	if (hold >= 0) {
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
+		signal(SIGALRM, on_signal);
 		if (hold)
 			alarm(hold);
-		signal(SIGALRM, on_signal);
 		while (!stop)
 			pause();
 	}
