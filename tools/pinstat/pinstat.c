@@ -404,13 +404,21 @@ static int cmd_pin(int argc, char **argv)
 	free(recs);
 
 	if (hold >= 0) {
+		sigset_t block, old;
+
+		/* Blocked until sigsuspend(): no signal lost before waiting. */
+		sigemptyset(&block);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGTERM);
+		sigaddset(&block, SIGALRM);
+		sigprocmask(SIG_BLOCK, &block, &old);
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
 		signal(SIGALRM, on_signal);
 		if (hold)
 			alarm(hold);
 		while (!stop)
-			pause();
+			sigsuspend(&old);
 	}
 	/* Closing the file releases the pin. */
 	close(fd);
