@@ -252,8 +252,11 @@ static int read_maps(int pid, struct vma **out, size_t *nr)
 		v = more;
 		v[n].name[0] = 0;
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255[^\n]", &v[n].start,
-			   &v[n].end, v[n].perms, v[n].name) >= 3)
-			n++;
+			   &v[n].end, v[n].perms, v[n].name) < 3)
+			continue;
+		if (!v[n].name[0])
+			strcpy(v[n].name, "[anon]");
+		n++;
 	}
 	fclose(f);
 	*out = v;
