@@ -152,15 +152,25 @@ static void json_str(const char *s)
 /* A debugfs value as JSON: a number when it is one (hex included). */
 static void json_value(const char *v)
 {
-	char *end;
 	unsigned long long n;
+	long long neg;
+	char *end;
 
 	errno = 0;
-	n = strtoull(v, &end, 0);
-	if (*v && *v != '-' && !*end && !errno)
-		printf("%llu", n);
-	else
-		json_str(v);
+	if (*v == '-') {
+		neg = strtoll(v, &end, 10);
+		if (end != v + 1 && !*end && !errno) {
+			printf("%lld", neg);
+			return;
+		}
+	} else if (*v) {
+		n = strtoull(v, &end, 0);
+		if (!*end && !errno) {
+			printf("%llu", n);
+			return;
+		}
+	}
+	json_str(v);
 }
 
 static void json_line(const struct pinstat_line *l)
