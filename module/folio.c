@@ -117,22 +117,3 @@ void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own)
 	else
 		rec->foreign_pins = min_t(u64, rec->pincount - own, U32_MAX);
 }
-
-/**
- * pinstat_pin_within_refcount_limit() - check a new pin's folios
- * @pin: a pin just taken
- * @limit: highest refcount a folio may have
- *
- * Return: true when no folio of @pin has a refcount above @limit.
- */
-bool pinstat_pin_within_refcount_limit(const struct pinstat_pin *pin,
-				       unsigned int limit)
-{
-	struct pinstat_run_cursor cur = {};
-	struct pinstat_run run;
-
-	while (pinstat_pin_next_run(pin, &cur, &run))
-		if ((unsigned int)folio_ref_count(page_folio(run.page)) > limit)
-			return false;
-	return true;
-}

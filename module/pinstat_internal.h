@@ -82,7 +82,8 @@ struct pinstat_run_cursor {
 unsigned long pinstat_span_pages(unsigned long addr, unsigned long len);
 int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		      unsigned long len, u32 flags,
-		      u64 folios_by_order[PINSTAT_NR_ORDERS]);
+		      u64 folios_by_order[PINSTAT_NR_ORDERS],
+		      unsigned int refcount_limit);
 void pinstat_unpin_range(struct pinstat_pin *pin);
 bool pinstat_pin_next_run(const struct pinstat_pin *pin,
 			  struct pinstat_run_cursor *cur,
@@ -93,8 +94,6 @@ size_t pinstat_pin_bookkeeping(const struct pinstat_pin *pin);
 void pinstat_describe_run(const struct pinstat_run *run, unsigned int held,
 			  struct pinstat_folio_record *rec);
 const char *pinstat_kind_name(u32 kind);
-bool pinstat_pin_within_refcount_limit(const struct pinstat_pin *pin,
-				       unsigned int limit);
 void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own);
 void pinstat_record_set_headroom(struct pinstat_folio_record *rec);
 

@@ -256,15 +256,11 @@ int pinstat_session_pin(struct pinstat_session *s,
 	memset(args->folios_by_order, 0, sizeof(args->folios_by_order));
 	start_ns = ktime_get_ns();
 	ret = pinstat_pin_range(pin, args->addr, args->len, args->flags,
-				args->folios_by_order);
+				args->folios_by_order,
+				READ_ONCE(pinstat_refcount_limit));
 	pin_ns = ktime_get_ns() - start_ns;
 	if (ret)
 		goto free_pin;
-	if (!pinstat_pin_within_refcount_limit(pin,
-					       READ_ONCE(pinstat_refcount_limit))) {
-		ret = -ETOOMANYREFS;
-		goto unpin;
-	}
 
 	/*
 	 * Once published, another thread may UNPIN and free it: fill the
@@ -289,7 +285,6 @@ int pinstat_session_pin(struct pinstat_session *s,
 
 uncount:
 	pinstat_stats_unpinned(pin);
-unpin:
 	pinstat_unpin_range(pin);
 free_pin:
 	kfree(pin);

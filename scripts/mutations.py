@@ -45,9 +45,9 @@ MUTATIONS = [
     ("foreign pins include pinstat's own", "module/folio.c",
      "rec->foreign_pins = min_t(u64, rec->pincount - own, U32_MAX);",
      "rec->foreign_pins = min_t(u64, rec->pincount, U32_MAX);"),
-    ("refcount limit never checked", "module/session.c",
-     "\tif (!pinstat_pin_within_refcount_limit(pin,",
-     "\tif (0 && !pinstat_pin_within_refcount_limit(pin,"),
+    ("refcount limit never checked", "module/pin.c",
+     "\t\tif (pk.over_limit) {",
+     "\t\tif (0 && pk.over_limit) {"),
 ]
 
 

@@ -50,27 +50,6 @@ static int load_module(const char *params)
 	return ret;
 }
 
-static int child_status(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static void *anon_pages(size_t n)
-{
-	void *p = mmap(NULL, n * PAGE_SZ, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, n * PAGE_SZ, MADV_NOHUGEPAGE);
-	memset(p, 'P', n * PAGE_SZ);
-	return p;
-}
-
 /*
  * The module is reloaded around each test: a fixture that holds no file
  * open, so unloading can succeed.
@@ -103,13 +82,13 @@ FIXTURE_TEARDOWN(access)
 TEST_F(access, rmmod_refused_while_open)
 {
 	struct pinstat_pin_args a;
-	void *mem = anon_pages(NR_PAGES);
+	struct pinstat_buf buf;
 	int fd;
 
-	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, NR_PAGES * PAGE_SZ));
 	fd = pinstat_open();
 	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, pinstat_pin(fd, mem, NR_PAGES * PAGE_SZ, 0, &a));
+	ASSERT_EQ(0, pinstat_pin(fd, buf.addr, buf.len, 0, &a));
 	EXPECT_EQ(-EAGAIN, unload_module());
 	/* Still there and still working. */
 	EXPECT_EQ(1, pinstat_summary("pins"));
@@ -121,7 +100,7 @@ TEST_F(access, rmmod_refused_while_open)
 	ASSERT_EQ(0, load_module(""));
 	EXPECT_EQ(0, pinstat_summary("pins"));
 	EXPECT_EQ(0, pinstat_summary("sessions"));
-	munmap(mem, NR_PAGES * PAGE_SZ);
+	pinstat_buf_free(&buf);
 }
 
 TEST_F(access, device_mode_parameter)
@@ -168,11 +147,14 @@ TEST_F(access, memlock_limit_for_group_member)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		struct pinstat_pin_args a;
-		void *mem = anon_pages(NR_PAGES + 1);
+		struct pinstat_buf buf;
+		void *mem;
 		int fd;
 
-		if (!mem || drop_to_pinner(NR_PAGES * PAGE_SZ))
+		if (pinstat_buf_alloc(&buf, BUF_ANON, (NR_PAGES + 1) * PAGE_SZ) ||
+		    drop_to_pinner(NR_PAGES * PAGE_SZ))
 			_exit(2);
+		mem = buf.addr;
 		fd = pinstat_open();
 		if (fd < 0)
 			_exit(3);
@@ -219,12 +201,13 @@ TEST_F(access, cap_ipc_lock_exceeds_memlock)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		struct rlimit rl = { PAGE_SZ, PAGE_SZ };
-		void *mem = anon_pages(NR_PAGES);
+		struct pinstat_buf buf;
 		int fd = pinstat_open();
 
-		if (!mem || fd < 0 || setrlimit(RLIMIT_MEMLOCK, &rl))
+		if (pinstat_buf_alloc(&buf, BUF_ANON, NR_PAGES * PAGE_SZ) ||
+		    fd < 0 || setrlimit(RLIMIT_MEMLOCK, &rl))
 			_exit(2);
-		if (pinstat_pin(fd, mem, NR_PAGES * PAGE_SZ, 0, NULL))
+		if (pinstat_pin(fd, buf.addr, buf.len, 0, NULL))
 			_exit(3);
 		_exit(pinstat_status_kb("VmPin") == NR_PAGES * 4 ? 0 : 4);
 	}
@@ -240,12 +223,14 @@ TEST_F(access, refcount_headroom_guard)
 	struct pinstat_folio_record *r;
 	struct pinstat_pin_args a;
 	unsigned int handles[3];
-	void *mem = anon_pages(1);
+	struct pinstat_buf buf;
 	long long vm_pinned;
 	size_t nr;
+	void *mem;
 	int fd, i;
 
-	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, PAGE_SZ));
+	mem = buf.addr;
 	ASSERT_EQ(0, pinstat_drain_lru());
 	EXPECT_EQ(-EINVAL, pinstat_param_set("refcount_limit", 1000));
 	EXPECT_EQ(-EINVAL, pinstat_param_set("refcount_limit", (1LL << 30) + 1));
@@ -271,7 +256,7 @@ TEST_F(access, refcount_headroom_guard)
 	EXPECT_EQ(0, pinstat_unpin(fd, handles[0]));
 	EXPECT_EQ(0, pinstat_pin(fd, mem, PAGE_SZ, 0, NULL));
 	close(fd);
-	munmap(mem, PAGE_SZ);
+	pinstat_buf_free(&buf);
 }
 
 TEST_HARNESS_MAIN

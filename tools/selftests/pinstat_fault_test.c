@@ -76,15 +76,6 @@ static const enum pinstat_buf_kind anon_kinds[] = { BUF_ANON, BUF_THP };
 	__ret == 0;							\
 })
 
-static int child_status(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* PFN of every page of a buffer, as this process maps it. */
 static void buf_pfns(struct __test_metadata *_metadata, const char *addr,
 		     size_t len, unsigned long long *pfns)
@@ -275,13 +266,10 @@ TEST_F(fault, mremap_pinned_range)
 	struct pinstat_pin_args a, b;
 	unsigned long long pfn;
 	char *old, *dst, *moved;
+	struct pinstat_buf buf;
 
-	old = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, old);
-	ASSERT_EQ(0, madvise(old, len, MADV_NOHUGEPAGE));
-	memset(old, 'P', len);
-	ASSERT_EQ(0, pinstat_drain_lru());
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, len));
+	old = buf.addr;
 	/* A destination the kernel will not hand out meanwhile. */
 	dst = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, dst);
@@ -302,7 +290,7 @@ TEST_F(fault, mremap_pinned_range)
 		ASSERT_EQ(0, pinstat_pagemap_pfn(moved + i * PAGE_SZ, &pfn));
 		EXPECT_EQ(r1[i].pfn, pfn);
 	}
-	EXPECT_EQ('P', moved[len - 1]);
+	EXPECT_EQ(0x5a, moved[len - 1]);	/* what pinstat_buf_alloc() wrote */
 
 	/* Released: pinned again, each page shows one pin, ours. */
 	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
@@ -317,6 +305,7 @@ TEST_F(fault, mremap_pinned_range)
 	free(r0);
 	free(r1);
 	munmap(moved, len);
+	pinstat_buf_free(&buf);	/* the rest of the mapping */
 }
 
 /* A child pins every kind it can, then exits or is killed holding them. */
@@ -482,16 +471,13 @@ TEST_F(fault, two_files_in_one_process)
 	size_t len = NR_PAGES * PAGE_SZ, nr;
 	struct pinstat_folio_record *r;
 	struct pinstat_pin_args a, b;
+	struct pinstat_buf buf;
 	long long pins;
 	int fd2;
 	char *mem;
 
-	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, mem);
-	ASSERT_EQ(0, madvise(mem, len, MADV_NOHUGEPAGE));
-	memset(mem, 'P', len);
-	ASSERT_EQ(0, pinstat_drain_lru());
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, len));
+	mem = buf.addr;
 	fd2 = pinstat_open();
 	ASSERT_GE(fd2, 0);
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, mem, len, 0, &a));
@@ -500,7 +486,8 @@ TEST_F(fault, two_files_in_one_process)
 	EXPECT_EQ(a.handle, b.handle);
 	ASSERT_EQ(0, pinstat_report(fd2, b.handle, &r, &nr));
 	EXPECT_EQ(1, nr);
-	EXPECT_EQ(1 + 2 * BIAS, r[0].refcount);
+	/* Two pins; plain references (LRU batches) may come and go. */
+	EXPECT_EQ(2, r[0].refcount / BIAS);
 	free(r);
 
 	pins = pinstat_summary("pins");
@@ -508,10 +495,10 @@ TEST_F(fault, two_files_in_one_process)
 	EXPECT_EQ(pins - 1, pinstat_summary("pins"));
 	ASSERT_EQ(0, pinstat_report(self->s.fd, a.handle, &r, &nr));
 	EXPECT_EQ(NR_PAGES, nr);
-	EXPECT_EQ(1 + BIAS, r[0].refcount);
+	EXPECT_EQ(1, r[0].refcount / BIAS);
 	free(r);
 	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
-	munmap(mem, len);
+	pinstat_buf_free(&buf);
 }
 
 /*

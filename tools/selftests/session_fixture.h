@@ -8,6 +8,7 @@
 #define SESSION_FIXTURE_H
 
 #include <errno.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -43,5 +44,15 @@ struct session {
 		EXPECT_EQ((s)->vm_pinned, pinstat_vmstat_pinned());	\
 	}								\
 } while (0)
+
+/* Exit status of child @pid, 128 + signal if killed, -1 if not waited. */
+static inline int child_status(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 #endif /* SESSION_FIXTURE_H */
