@@ -10,9 +10,9 @@
  * references are subtracted from the refcounts reported.  Lookups of up to
  * a page of page pointers are described and released under the target's
  * mmap lock, a folio larger than one lookup extending its record; a batch
- * of a page of records is then given pinstat's own pin counts (owners.c
- * takes pinstat's locks, which never nest inside an mmap lock) and copied
- * out.
+ * of up to PINSTAT_INSPECT_RECORDS records is then given pinstat's own pin
+ * counts (owners.c takes pinstat's locks, which never nest inside an mmap
+ * lock) and copied out.
  */
 
 #include <linux/bits.h>
@@ -23,13 +23,20 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/uaccess.h>
 
 #include "pinstat_compat.h"
 #include "pinstat_internal.h"
 
 #define PINSTAT_INSPECT_PAGES	(PAGE_SIZE / sizeof(struct page *))
-#define PINSTAT_INSPECT_RECORDS	(PAGE_SIZE / sizeof(struct pinstat_folio_record))
+/*
+ * Records per batch: counting pinstat's own pins walks every pin pinstat
+ * holds, once a batch, so batches are large (256 KiB of records; a page of
+ * them made inspecting 1 GiB of small pages that pinstat itself pinned
+ * take minutes).
+ */
+#define PINSTAT_INSPECT_RECORDS	4096U
 /* Lookups per batch, absent pages included, before the lock is dropped. */
 #define PINSTAT_INSPECT_STEPS	4096
 /* Pages of one NOT_PRESENT record at most (the field is 32 bits). */
@@ -38,6 +45,7 @@
 struct pinstat_inspect_batch {
 	struct mm_struct *mm;
 	struct page **pages;		/* one lookup's pages */
+	struct folio **folios;		/* their folios, sorted */
 	struct pinstat_folio_record *recs;
 	u32 nr_recs;
 	u32 max_recs;
@@ -68,16 +76,51 @@ static bool pinstat_inspect_absent(struct pinstat_inspect_batch *b,
 	return true;
 }
 
-/* References one lookup of @nr pages holds on @folio. */
-static unsigned int pinstat_inspect_held(struct page **pages, unsigned long nr,
-					 struct folio *folio)
+static int pinstat_cmp_folio(const void *a, const void *b)
 {
-	unsigned int held = 0;
+	const struct folio *x = *(struct folio *const *)a;
+	const struct folio *y = *(struct folio *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort the folios of a lookup of @nr pages, to count references by folio. */
+static void pinstat_inspect_sort(struct pinstat_inspect_batch *b,
+				 unsigned long nr)
+{
 	unsigned long i;
 
 	for (i = 0; i < nr; i++)
-		held += page_folio(pages[i]) == folio;
-	return held;
+		b->folios[i] = page_folio(b->pages[i]);
+	sort(b->folios, nr, sizeof(*b->folios), pinstat_cmp_folio, NULL);
+}
+
+/*
+ * References the lookup holds on @folio: one per page of it, which may be
+ * many (a large folio, the zero page or a KSM page mapped at many places).
+ */
+static unsigned int pinstat_inspect_held(const struct pinstat_inspect_batch *b,
+					 unsigned long nr, struct folio *folio)
+{
+	unsigned long lo = 0, hi = nr, mid, first;
+
+	while (lo < hi) {		/* first entry >= folio */
+		mid = lo + (hi - lo) / 2;
+		if (b->folios[mid] < folio)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	hi = nr;
+	while (lo < hi) {		/* first entry > folio */
+		mid = lo + (hi - lo) / 2;
+		if (b->folios[mid] <= folio)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - first;
 }
 
 /* Does @run continue the last record (same folio, next pages)? */
@@ -109,6 +152,7 @@ static unsigned long pinstat_inspect_runs(struct pinstat_inspect_batch *b,
 	struct pinstat_run run;
 	unsigned long i = 0, j;
 
+	pinstat_inspect_sort(b, got);
 	while (i < got) {
 		run.page = b->pages[i];
 		for (j = i + 1; j < got; j++)
@@ -123,7 +167,7 @@ static unsigned long pinstat_inspect_runs(struct pinstat_inspect_batch *b,
 			pinstat_record_set_headroom(last);
 		} else if (b->nr_recs < b->max_recs) {
 			pinstat_describe_run(&run,
-					     pinstat_inspect_held(b->pages, got,
+					     pinstat_inspect_held(b, got,
 								  page_folio(run.page)),
 					     &b->recs[b->nr_recs++]);
 		} else {
@@ -188,6 +232,13 @@ static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
 	return 0;
 }
 
+/* A folio that may hold pins: the only ones pinstat's pins are looked for. */
+static bool pinstat_inspect_pinned(const struct pinstat_folio_record *rec)
+{
+	return !(rec->flags & PINSTAT_FOLIO_NOT_PRESENT) && rec->pincount &&
+	       rec->kind != PINSTAT_KIND_ZERO;
+}
+
 /* pinstat's own pins on the batch's folios. */
 static int pinstat_inspect_finish(struct pinstat_inspect_batch *b)
 {
@@ -199,11 +250,14 @@ static int pinstat_inspect_finish(struct pinstat_inspect_batch *b)
 	if (ret)
 		return ret;
 	for (i = 0; i < b->nr_recs; i++)
-		if (!(b->recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))
+		if (pinstat_inspect_pinned(&b->recs[i]))
 			pinstat_owners_add(&owners, b->recs[i].pfn);
-	mutex_lock(&pinstat_sessions_lock);
-	pinstat_owners_count(&owners);
-	mutex_unlock(&pinstat_sessions_lock);
+	/* Nothing pinned here: no need to walk pinstat's pins. */
+	if (owners.nr) {
+		mutex_lock(&pinstat_sessions_lock);
+		pinstat_owners_count(&owners);
+		mutex_unlock(&pinstat_sessions_lock);
+	}
 	for (i = 0; i < b->nr_recs; i++)
 		if (!(b->recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))
 			pinstat_record_set_owners(&b->recs[i],
@@ -269,9 +323,10 @@ int pinstat_inspect(struct pinstat_inspect_args *args)
 	if (!b.mm)
 		return -ESRCH;
 	b.pages = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	b.recs = kmalloc_array(PINSTAT_INSPECT_RECORDS, sizeof(*b.recs),
-			       GFP_KERNEL);
-	if (!b.pages || !b.recs) {
+	b.folios = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	b.recs = kvmalloc_array(min(args->nr_records, PINSTAT_INSPECT_RECORDS),
+				sizeof(*b.recs), GFP_KERNEL);
+	if (!b.pages || !b.folios || !b.recs) {
 		ret = -ENOMEM;
 		goto free_batch;
 	}
@@ -301,7 +356,8 @@ int pinstat_inspect(struct pinstat_inspect_args *args)
 	args->nr_vmas = b.nr_vmas;
 
 free_batch:
-	kfree(b.recs);
+	kvfree(b.recs);
+	kfree(b.folios);
 	kfree(b.pages);
 	mmput(b.mm);
 	return ret;

@@ -624,7 +624,7 @@ static int cmd_inspect(int argc, char **argv)
 	fd = pinstat_open();
 	if (fd < 0)
 		return fail_errno(-fd, PINSTAT_DEV);
-	ret = pinstat_inspect(fd, pid, start, end, all, 256, &recs, &nr);
+	ret = pinstat_inspect(fd, pid, start, end, all, 4096, &recs, &nr);
 	close(fd);
 	if (ret == -ESRCH)
 		return fail(EXIT_FAILED, "no process %d (or it has no memory)", pid);
