@@ -50,7 +50,7 @@ struct pinstat_inspect_batch {
 	u32 nr_recs;
 	u32 max_recs;
 	u32 nr_vmas;
-	struct vm_area_struct *last_vma;
+	unsigned long last_vma_start;	/* of the VMA counted last */
 };
 
 /* Add absent pages at @addr; false when there is no record left for them. */
@@ -198,8 +198,9 @@ static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
 			addr = end;
 			break;
 		}
-		if (vma != b->last_vma) {
-			b->last_vma = vma;
+		/* By address: the lock is dropped between batches. */
+		if (!b->nr_vmas || vma->vm_start != b->last_vma_start) {
+			b->last_vma_start = vma->vm_start;
 			b->nr_vmas++;
 		}
 		addr = max(addr, vma->vm_start);

@@ -37,6 +37,7 @@ static struct {
 	atomic64_t pin_calls;
 	atomic64_t unpin_calls;
 	atomic64_t report_calls;
+	atomic64_t inspect_calls;
 	atomic64_t other_calls;
 	atomic64_t failures[ARRAY_SIZE(pinstat_errnos) + 1];
 } pinstat_stats;
@@ -118,6 +119,9 @@ void pinstat_stats_call(unsigned int cmd, int ret)
 	case PINSTAT_IOC_REPORT:
 		atomic64_inc(&pinstat_stats.report_calls);
 		break;
+	case PINSTAT_IOC_INSPECT:
+		atomic64_inc(&pinstat_stats.inspect_calls);
+		break;
 	default:
 		atomic64_inc(&pinstat_stats.other_calls);
 		break;
@@ -152,6 +156,7 @@ void pinstat_stats_show(struct seq_file *m)
 	PINSTAT_SHOW(m, pin_calls);
 	PINSTAT_SHOW(m, unpin_calls);
 	PINSTAT_SHOW(m, report_calls);
+	PINSTAT_SHOW(m, inspect_calls);
 	PINSTAT_SHOW(m, other_calls);
 	for (i = 0; i < ARRAY_SIZE(pinstat_errnos); i++)
 		seq_printf(m, "failures_%s=%lld\n", pinstat_errnos[i].name,
