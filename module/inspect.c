@@ -5,7 +5,9 @@
  * how pins that other kernel code holds (io_uring fixed buffers, RDMA,
  * VFIO, vmsplice) are found: by the folios' pin counts.
  *
- * Pages are looked up with get_user_pages_remote(FOLL_NOFAULT), which
+ * Pages are looked up with get_user_pages_remote(FOLL_NOFAULT) (hugetlb
+ * entries looked at first where GUP would fault them in regardless, see
+ * pinstat_gup_nofault_safe()), which
  * takes a plain reference on each for as long as it is described; those
  * references are subtracted from the refcounts reported.  Lookups of up to
  * a page of page pointers are described and released under the target's
@@ -17,6 +19,7 @@
 
 #include <linux/bits.h>
 #include <linux/capability.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/sched/mm.h>
@@ -213,14 +216,25 @@ static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
 			addr += want << PAGE_SHIFT;
 			continue;
 		}
+		/*
+		 * A hugetlb page is present or absent as a whole: one lookup
+		 * never runs into the next, and an absent one is skipped whole.
+		 */
+		if (is_vm_hugetlb_page(vma))
+			vend = min(vend, ALIGN(addr + 1, vma_kernel_pagesize(vma)));
 		want = min((vend - addr) >> PAGE_SHIFT, PINSTAT_INSPECT_PAGES);
-		got = pinstat_get_user_pages_remote(b->mm, addr, want,
-						    FOLL_NOFAULT, b->pages);
+		got = 0;
+		if (pinstat_gup_nofault_safe(vma, addr))
+			got = pinstat_get_user_pages_remote(b->mm, addr, want,
+							    FOLL_NOFAULT,
+							    b->pages);
 		if (got <= 0) {
-			/* Not present (or not for GUP): the first page only. */
-			if (!pinstat_inspect_absent(b, addr, 1))
+			/* Not present (or not for GUP). */
+			want = is_vm_hugetlb_page(vma) ?
+			       (vend - addr) >> PAGE_SHIFT : 1;
+			if (!pinstat_inspect_absent(b, addr, want))
 				break;
-			addr += PAGE_SIZE;
+			addr += want << PAGE_SHIFT;
 			continue;
 		}
 		done = pinstat_inspect_runs(b, got, addr);

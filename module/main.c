@@ -78,6 +78,13 @@ static long pinstat_ioctl_unpin(struct pinstat_session *s, void __user *argp)
 
 	if (copy_from_user(&args, argp, sizeof(args)))
 		return -EFAULT;
+	/*
+	 * All or nothing, as PIN: an answer that cannot be written leaves the
+	 * pin held.  Writing back what was read proves the struct writable
+	 * before anything is released.
+	 */
+	if (copy_to_user(argp, &args, sizeof(args)))
+		return -EFAULT;
 	ret = pinstat_session_unpin(s, &args);
 	if (ret)
 		return ret;

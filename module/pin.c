@@ -5,13 +5,14 @@
  * Each batch is pinned into a one-page scratch array and packed at once
  * into runs appended to the entry array, which grows by doubling but never
  * past one slot per page (a run takes at most as many slots as it has
- * pages).  So a pin of large folios never allocates per page: measured in
- * a TCG guest, allocating a 2 MiB page array up front took longer than
- * pinning 1 GiB of THP.  Once the runs turn out dense (small folios), the
- * array goes to its full size at once and later batches are pinned
- * straight into its tail and packed in place, as gup_test's page array is
- * filled: the packed entries never overtake the pages still to be read.
- * The array is shrunk to fit at the end.
+ * pages).  So a pin of large folios never allocates per page.  Once a
+ * whole batch turns out to be small folios, the array goes to its full
+ * size at once and later batches are pinned straight into its tail and
+ * packed in place, as gup_test's page array is filled: the packed entries
+ * never overtake the pages still to be read.  The decision is taken on
+ * what the pages are, not on how many entries the first batches made: a
+ * range that starts up to 511 small pages before its first THP is not
+ * dense.  The array is shrunk to fit at the end.
  */
 
 #include <linux/minmax.h>
@@ -62,6 +63,7 @@ struct pinstat_packer {
 	u32 max_entries;
 	u32 nr_folios;
 	u32 nr_large;
+	u32 batch_small;
 	struct page *run_page;
 	struct folio *run_folio;
 	unsigned int run_order;
@@ -129,6 +131,7 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 {
 	unsigned long i = 0, j, span, left;
 
+	pk->batch_small = 0;
 	while (i < nr) {
 		struct page *page = pages[i];
 		struct folio *folio;
@@ -144,6 +147,7 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 					pk->over_limit = true;
 			}
 			pk->nr_folios += j - i;
+			pk->batch_small += j - i;
 			pk->folios_by_order[0] += j - i;
 			i = j;
 			continue;
@@ -216,6 +220,8 @@ static void pinstat_pin_shrink(struct pinstat_pin *pin)
  * @flags: PINSTAT_PIN_* flags
  * @folios_by_order: incremented by one per run, at the run's folio order
  * @refcount_limit: highest refcount a pinned folio may be left with
+ * @peak_bytes: set to the most bytes held for the pin while taking it (its
+ *	record and entry array, before the array is shrunk to fit)
  *
  * All or nothing: on error every page pinned so far is released.
  *
@@ -226,7 +232,7 @@ static void pinstat_pin_shrink(struct pinstat_pin *pin)
 int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		      unsigned long len, u32 flags,
 		      u64 folios_by_order[PINSTAT_NR_ORDERS],
-		      unsigned int refcount_limit)
+		      unsigned int refcount_limit, u64 *peak_bytes)
 {
 	unsigned long start = addr & PAGE_MASK;
 	unsigned long nr_pages = pinstat_span_pages(addr, len);
@@ -274,8 +280,9 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 			ret = -ETOOMANYREFS;
 			goto unpin_pinned;
 		}
-		/* Dense runs: take the full size now rather than doubling. */
-		if (pk.capacity < pk.max_entries && 2 * pk.nr_entries > done) {
+		/* Small folios: take the full size now rather than doubling. */
+		if (pk.capacity < pk.max_entries && pk.batch_small == got &&
+		    got == PINSTAT_PIN_BATCH) {
 			ret = pinstat_packer_reserve(&pk, pk.max_entries);
 			if (ret)
 				goto unpin_pinned;
@@ -297,6 +304,7 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 	pin->addr = addr;
 	pin->len = len;
 	pin->flags = flags;
+	*peak_bytes = pinstat_pin_bookkeeping(pin);
 	pinstat_pin_shrink(pin);
 	return 0;
 
@@ -359,3 +367,4 @@ size_t pinstat_pin_bookkeeping(const struct pinstat_pin *pin)
 {
 	return sizeof(*pin) + (size_t)pin->capacity * sizeof(*pin->entries);
 }
+

@@ -73,6 +73,61 @@ static inline long pinstat_get_user_pages_remote(struct mm_struct *mm,
 #endif
 }
 
+#ifdef PINSTAT_HAVE_FOLLOW_HUGETLB_PAGE
+#include <linux/hugetlb.h>
+
+/*
+ * Until follow_hugetlb_page() went away (6.5), GUP's hugetlb path called
+ * hugetlb_fault() for an absent entry without looking at FOLL_NOFAULT
+ * (6.1 checks it only in faultin_page()), allocating a huge page.  So a
+ * lookup that must not fault looks at the entry itself first.  The mmap
+ * read lock keeps the page tables; the entry may still change, which only
+ * makes the answer as old as any other look at a live process.
+ */
+static inline bool pinstat_hugetlb_entry_present(struct vm_area_struct *vma,
+						 unsigned long addr)
+{
+	unsigned long size = vma_kernel_pagesize(vma);
+	pgd_t *pgd = pgd_offset(vma->vm_mm, addr);
+	p4d_t *p4d;
+	pud_t *pud, pudval;
+
+	if (!pgd_present(READ_ONCE(*pgd)))
+		return false;
+	p4d = p4d_offset(pgd, addr);
+	if (!p4d_present(READ_ONCE(*p4d)))
+		return false;
+	pud = pud_offset(p4d, addr);
+	pudval = READ_ONCE(*pud);
+	if (size == PUD_SIZE)
+		return pud_present(pudval);
+	if (size != PMD_SIZE || !pud_present(pudval) || pud_leaf(pudval))
+		return false;	/* no other huge page size on x86-64 */
+	return pmd_present(READ_ONCE(*pmd_offset(pud, addr)));
+}
+
+/**
+ * pinstat_gup_nofault_safe() - may GUP look at @addr without faulting?
+ * @vma: the VMA of @addr, its mm's mmap lock held
+ * @addr: user address
+ *
+ * Return: false when a FOLL_NOFAULT lookup at @addr could fault a page in.
+ */
+static inline bool pinstat_gup_nofault_safe(struct vm_area_struct *vma,
+					    unsigned long addr)
+{
+	return !is_vm_hugetlb_page(vma) ||
+	       pinstat_hugetlb_entry_present(vma, addr);
+}
+#else
+/* 6.5+: every GUP path that would fault checks FOLL_NOFAULT first. */
+static inline bool pinstat_gup_nofault_safe(struct vm_area_struct *vma,
+					    unsigned long addr)
+{
+	return true;
+}
+#endif
+
 #ifdef PINSTAT_COMPAT_KUNIT
 #include <kunit/test.h>
 #include <linux/err.h>

@@ -83,7 +83,7 @@ unsigned long pinstat_span_pages(unsigned long addr, unsigned long len);
 int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		      unsigned long len, u32 flags,
 		      u64 folios_by_order[PINSTAT_NR_ORDERS],
-		      unsigned int refcount_limit);
+		      unsigned int refcount_limit, u64 *peak_bytes);
 void pinstat_unpin_range(struct pinstat_pin *pin);
 bool pinstat_pin_next_run(const struct pinstat_pin *pin,
 			  struct pinstat_run_cursor *cur,

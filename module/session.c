@@ -257,7 +257,8 @@ int pinstat_session_pin(struct pinstat_session *s,
 	start_ns = ktime_get_ns();
 	ret = pinstat_pin_range(pin, args->addr, args->len, args->flags,
 				args->folios_by_order,
-				READ_ONCE(pinstat_refcount_limit));
+				READ_ONCE(pinstat_refcount_limit),
+				&args->bookkeeping_peak_bytes);
 	pin_ns = ktime_get_ns() - start_ns;
 	if (ret)
 		goto free_pin;

@@ -16,4 +16,6 @@ have INLINE_FOLIO_MAPCOUNT include/linux/mm.h 'static inline int folio_mapcount\
 have KUNIT_VM_MMAP include/kunit/test.h 'unsigned long kunit_vm_mmap\('
 # 6.1's get_user_pages_remote() still takes a vmas array (gone in 6.5).
 have GUP_REMOTE_VMAS include/linux/mm.h 'struct vm_area_struct \*\*vmas, int \*locked\);'
+# Up to 6.4 GUP's hugetlb path faults without looking at FOLL_NOFAULT.
+have FOLLOW_HUGETLB_PAGE include/linux/hugetlb.h '^long follow_hugetlb_page\('
 echo

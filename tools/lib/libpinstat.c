@@ -378,6 +378,34 @@ int pinstat_pagemap_pfn(const void *addr, unsigned long long *pfn)
 	return 0;
 }
 
+long pinstat_pagemap_present(const void *addr, size_t len)
+{
+	uint64_t entries[512];
+	size_t left = len / SZ_4K, i, want;
+	off_t off = (uintptr_t)addr / SZ_4K * sizeof(entries[0]);
+	long present = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (left) {
+		want = left < 512 ? left : 512;
+		n = pread(fd, entries, want * sizeof(entries[0]), off);
+		if (n != (ssize_t)(want * sizeof(entries[0]))) {
+			present = n < 0 ? -errno : -EIO;
+			break;
+		}
+		for (i = 0; i < want; i++)
+			present += entries[i] >> 63;
+		left -= want;
+		off += n;
+	}
+	close(fd);
+	return present;
+}
+
 const char *pinstat_buf_kind_str(enum pinstat_buf_kind kind)
 {
 	static const char *const names[] = {
@@ -389,6 +417,7 @@ const char *pinstat_buf_kind_str(enum pinstat_buf_kind kind)
 		[BUF_FILE] = "file",
 		[BUF_ZERO] = "zero",
 		[BUF_MTHP_64K] = "mthp-64k",
+		[BUF_THP_UNALIGNED] = "thp-unaligned",
 	};
 
 	return names[kind];
@@ -408,6 +437,29 @@ static int map_aligned(struct pinstat_buf *buf, size_t len, size_t align,
 	}
 	start = ((uintptr_t)buf->map + align - 1) & ~(uintptr_t)(align - 1);
 	buf->addr = (void *)start;
+	return 0;
+}
+
+/*
+ * The mapping itself starts 512 KiB past a 2 MiB boundary, as malloc's
+ * large buffers and gup_test's own do: its first 1.5 MiB and last 512 KiB
+ * cannot be huge pages.
+ */
+static int alloc_thp_unaligned(struct pinstat_buf *buf, size_t len)
+{
+	size_t head;
+	int ret;
+
+	ret = map_aligned(buf, len + SZ_2M, SZ_2M, PROT_READ | PROT_WRITE);
+	if (ret)
+		return ret;
+	head = (char *)buf->addr + (512 << 10) - (char *)buf->map;
+	munmap(buf->map, head);
+	buf->map = (char *)buf->map + head;
+	buf->map_len -= head;
+	buf->addr = buf->map;
+	madvise(buf->addr, len, MADV_HUGEPAGE);
+	memset(buf->addr, 0x5a, len);
 	return 0;
 }
 
@@ -546,6 +598,10 @@ int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
 		madvise(buf->addr, len, MADV_HUGEPAGE);
 		memset(buf->addr, 0x5a, len);
 		return 0;
+	case BUF_THP_UNALIGNED:
+		if (!thp_enabled())
+			return -EOPNOTSUPP;
+		return alloc_thp_unaligned(buf, len);
 	case BUF_HUGETLB_2M:
 		return alloc_hugetlb(buf, len, MAP_HUGE_2MB);
 	case BUF_HUGETLB_1G:

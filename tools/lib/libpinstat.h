@@ -75,6 +75,8 @@ int pinstat_drain_lru(void);
 long long pinstat_status_kb(const char *field);
 /* PFN mapped at @addr in this process (/proc/self/pagemap, needs root). */
 int pinstat_pagemap_pfn(const void *addr, unsigned long long *pfn);
+/* Pages of [addr, addr + len) present in this process (pagemap bit 63). */
+long pinstat_pagemap_present(const void *addr, size_t len);
 
 /* Kinds of buffer the tools know how to make. */
 enum pinstat_buf_kind {
@@ -86,6 +88,7 @@ enum pinstat_buf_kind {
 	BUF_FILE,	/* a file on ramfs, mapped shared: page cache */
 	BUF_ZERO,	/* read-only anonymous memory backed by the zero page */
 	BUF_MTHP_64K,	/* one 64 KiB anonymous folio (6.8+) */
+	BUF_THP_UNALIGNED,	/* THP advised, mapped 512 KiB past a 2 MiB boundary */
 };
 
 struct pinstat_buf {

@@ -132,7 +132,7 @@ TEST_F(errors, reserved_fields)
 		.record_size = sizeof(struct pinstat_folio_record),
 	};
 
-	pin.reserved[3] = 1;
+	pin.reserved[2] = 1;
 	EXPECT_EQ(-EINVAL, pin_raw(self->s.fd, &pin));
 	EXPECT_UNCHANGED(&self->s);
 
@@ -241,6 +241,42 @@ TEST_F(errors, argument_unreadable)
 {
 	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_PIN, (void *)16));
 	EXPECT_EQ(EFAULT, errno);
+	EXPECT_UNCHANGED(&self->s);
+}
+
+/* A PIN whose answer cannot be written back is undone. */
+TEST_F(errors, pin_argument_read_only)
+{
+	struct pinstat_pin_args *a = (void *)((char *)self->mem + 3 * PAGE_SZ);
+
+	memset(a, 0, sizeof(*a));
+	a->addr = (uintptr_t)self->mem;
+	a->len = PAGE_SZ;
+	ASSERT_EQ(0, mprotect(a, PAGE_SZ, PROT_READ));
+	EXPECT_EQ(-EFAULT, pin_raw(self->s.fd, a));
+	EXPECT_UNCHANGED(&self->s);
+}
+
+/* So is an UNPIN: the pin stays, and a writable retry releases it. */
+TEST_F(errors, unpin_argument_read_only_keeps_pin)
+{
+	struct pinstat_unpin_args *un = (void *)((char *)self->mem + 3 * PAGE_SZ);
+	struct pinstat_folio_record *recs;
+	struct pinstat_pin_args a;
+	size_t nr;
+
+	ASSERT_EQ(0, pinstat_pin(self->s.fd, self->mem, PAGE_SZ, 0, &a));
+	memset(un, 0, sizeof(*un));
+	un->handle = a.handle;
+	ASSERT_EQ(0, mprotect(un, PAGE_SZ, PROT_READ));
+	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_UNPIN, un));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(self->s.pins + 1, pinstat_summary("pins"));
+	EXPECT_EQ(self->s.vm_pinned + 1, pinstat_vmstat_pinned());
+	ASSERT_EQ(0, pinstat_report(self->s.fd, a.handle, &recs, &nr));
+	EXPECT_EQ(1, nr);
+	free(recs);
+	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
 	EXPECT_UNCHANGED(&self->s);
 }
 

@@ -12,7 +12,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/io_uring.h>
+#include <linux/mman.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -285,6 +288,156 @@ TEST_F(foreign, inspect_reports_absent_pages_without_faulting)
 	EXPECT_EQ(-ENOENT, pinstat_pagemap_pfn(mem, &pfn));
 	EXPECT_EQ(-ENOENT, pinstat_pagemap_pfn(mem + len - PAGE_SZ, &pfn));
 	munmap(mem, len);
+}
+
+/*
+ * INSPECT never faults a page in, whatever backs the range: untouched and
+ * half-touched ranges of every kind keep their present pages (pagemap),
+ * free huge pages and AnonHugePages; absent pages are reported as such.
+ */
+FIXTURE(nofault) {
+	struct session s;
+	char *map;		/* what to munmap */
+	size_t map_len;
+	char *mem;		/* the range inspected */
+	int memfd;
+};
+
+FIXTURE_VARIANT(nofault) {
+	const char *kind;
+	int flags;		/* mmap flags beyond MAP_PRIVATE/SHARED */
+	int advice;		/* madvise() first, if not 0 */
+	int memfd;		/* map a memfd, shared */
+	size_t len;
+	size_t touched;		/* bytes touched from the start */
+};
+
+#define NOFAULT(name, ...) \
+	FIXTURE_VARIANT_ADD(nofault, name) { .kind = #name, __VA_ARGS__ }
+
+NOFAULT(anon_untouched, .flags = MAP_ANONYMOUS, .advice = MADV_NOHUGEPAGE,
+	.len = 2 * SZ_2M);
+NOFAULT(anon_half, .flags = MAP_ANONYMOUS, .advice = MADV_NOHUGEPAGE,
+	.len = 2 * SZ_2M, .touched = SZ_2M);
+NOFAULT(thp_untouched, .flags = MAP_ANONYMOUS, .advice = MADV_HUGEPAGE,
+	.len = 2 * SZ_2M);
+NOFAULT(thp_half, .flags = MAP_ANONYMOUS, .advice = MADV_HUGEPAGE,
+	.len = 2 * SZ_2M, .touched = SZ_2M);
+NOFAULT(hugetlb_2m_untouched, .flags = MAP_ANONYMOUS | MAP_HUGETLB |
+	MAP_HUGE_2MB, .len = 2 * SZ_2M);
+NOFAULT(hugetlb_2m_half, .flags = MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB,
+	.len = 2 * SZ_2M, .touched = SZ_2M);
+NOFAULT(hugetlb_1g_untouched, .flags = MAP_ANONYMOUS | MAP_HUGETLB |
+	MAP_HUGE_1GB, .len = SZ_1G);
+NOFAULT(memfd_untouched, .memfd = 1, .len = 2 * SZ_2M);
+NOFAULT(memfd_half, .memfd = 1, .len = 2 * SZ_2M, .touched = SZ_2M);
+
+FIXTURE_SETUP(nofault)
+{
+	int fd = -1, shared = MAP_PRIVATE;
+
+	SESSION_SETUP(&self->s);
+	self->memfd = -1;
+	self->map = MAP_FAILED;
+	if (variant->memfd) {
+		fd = memfd_create("pinstat-nofault", MFD_CLOEXEC);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(0, ftruncate(fd, variant->len));
+		self->memfd = fd;
+		shared = MAP_SHARED;
+	}
+	/* THP needs a 2 MiB aligned range: map more, use an aligned part. */
+	self->map_len = variant->len;
+	if (variant->advice == MADV_HUGEPAGE)
+		self->map_len += SZ_2M;
+	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
+			 shared | variant->flags, fd, 0);
+	if (self->map == MAP_FAILED && (variant->flags & MAP_HUGETLB))
+		SKIP(return, "no %s huge page free", variant->kind);
+	ASSERT_NE(MAP_FAILED, self->map);
+	self->mem = self->map;
+	if (variant->advice == MADV_HUGEPAGE)
+		self->mem = (char *)(((uintptr_t)self->map + SZ_2M - 1) &
+				     ~(SZ_2M - 1));
+	if (variant->advice)
+		ASSERT_EQ(0, madvise(self->map, self->map_len, variant->advice));
+	memset(self->mem, 1, variant->touched);
+}
+
+FIXTURE_TEARDOWN(nofault)
+{
+	if (self->map != MAP_FAILED)
+		munmap(self->map, self->map_len);
+	if (self->memfd >= 0)
+		close(self->memfd);
+	SESSION_TEARDOWN(&self->s);
+}
+
+static long sysfs_number(const char *path)
+{
+	long val = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &val) != 1)
+		val = -1;
+	fclose(f);
+	return val;
+}
+
+struct memory_state {
+	long present;		/* pages present in the range */
+	long free_2m, free_1g;	/* free huge pages */
+	long anon_huge_kb;	/* AnonHugePages */
+};
+
+static void memory_state(const char *mem, size_t len, struct memory_state *m)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+
+	m->present = pinstat_pagemap_present(mem, len);
+	m->free_2m = sysfs_number("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages");
+	m->free_1g = sysfs_number("/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages");
+	m->anon_huge_kb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "AnonHugePages: %ld", &m->anon_huge_kb);
+	if (f)
+		fclose(f);
+}
+
+TEST_F(nofault, inspect_faults_nothing_in)
+{
+	size_t len = variant->len, nr, i, absent = 0, present = 0;
+	struct memory_state before, after;
+	struct pinstat_folio_record *r;
+
+	memory_state(self->mem, len, &before);
+	ASSERT_GE(before.present, 0);
+	ASSERT_EQ(0, pinstat_inspect(self->s.fd, getpid(),
+				     (unsigned long)self->mem,
+				     (unsigned long)self->mem + len, 0, 64,
+				     &r, &nr));
+	memory_state(self->mem, len, &after);
+	for (i = 0; i < nr; i++) {
+		if (r[i].flags & PINSTAT_FOLIO_NOT_PRESENT)
+			absent += r[i].nr_pages;
+		else
+			present += r[i].nr_pages;
+	}
+	free(r);
+	TH_LOG("%s: %ld of %zu pages present; free 2M %ld -> %ld, 1G %ld -> %ld, AnonHugePages %ld -> %ld kB",
+	       variant->kind, before.present, len / PAGE_SZ, before.free_2m,
+	       after.free_2m, before.free_1g, after.free_1g,
+	       before.anon_huge_kb, after.anon_huge_kb);
+	EXPECT_EQ(variant->touched / PAGE_SZ, before.present);
+	EXPECT_EQ(before.present, after.present);
+	EXPECT_EQ(before.free_2m, after.free_2m);
+	EXPECT_EQ(before.free_1g, after.free_1g);
+	EXPECT_EQ(before.anon_huge_kb, after.anon_huge_kb);
+	EXPECT_EQ(before.present, present);
+	EXPECT_EQ(len / PAGE_SZ - before.present, absent);
 }
 
 TEST_F(foreign, inspect_errors)

@@ -371,4 +371,54 @@ TEST_F(session, bookkeeping_1g_of_hugetlb_2m)
 	pin_1g_of(_metadata, &self->s, BUF_HUGETLB_2M);
 }
 
+/*
+ * THP that starts 512 KiB past a 2 MiB boundary (as malloc gives it): the
+ * small pages before the first huge folio do not make the pin take an
+ * entry slot per page.
+ */
+TEST_F(session, unaligned_thp_kept_as_runs)
+{
+	size_t len = 32 * SZ_2M;
+	struct pinstat_folio_record *recs;
+	struct pinstat_pin_args a;
+	struct pinstat_buf buf;
+	size_t nr, i, large = 0;
+
+	if (pinstat_buf_alloc(&buf, BUF_THP_UNALIGNED, len))
+		SKIP(return, "no THP here");
+	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, len, 0, &a));
+	ASSERT_EQ(0, pinstat_report(self->s.fd, a.handle, &recs, &nr));
+	for (i = 0; i < nr; i++)
+		large += recs[i].order == 9;
+	free(recs);
+	if (large < 16) {
+		pinstat_unpin(self->s.fd, a.handle);
+		pinstat_buf_free(&buf);
+		SKIP(return, "only %zu THPs given", large);
+	}
+	TH_LOG("%zu records, %zu of THP; bookkeeping %llu bytes, at most %llu",
+	       nr, large, a.bookkeeping_bytes, a.bookkeeping_peak_bytes);
+	/* A page array would be 8 bytes a page: 128 KiB here. */
+	EXPECT_LE(a.bookkeeping_peak_bytes, len / PAGE_SZ * 8 / 4);
+	EXPECT_LE(a.bookkeeping_bytes, a.bookkeeping_peak_bytes);
+	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
+	pinstat_buf_free(&buf);
+}
+
+/* Small pages do take a slot each, allocated once, not by doubling. */
+TEST_F(session, small_pages_take_one_slot_each)
+{
+	size_t len = 16 * SZ_2M;
+	struct pinstat_pin_args a;
+	struct pinstat_buf buf;
+
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, len));
+	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, len, 0, &a));
+	EXPECT_EQ(len / PAGE_SZ, a.nr_folios);
+	EXPECT_EQ(a.bookkeeping_bytes, a.bookkeeping_peak_bytes);
+	EXPECT_GE(a.bookkeeping_bytes, len / PAGE_SZ * 8);
+	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
+	pinstat_buf_free(&buf);
+}
+
 TEST_HARNESS_MAIN

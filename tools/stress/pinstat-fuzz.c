@@ -186,7 +186,8 @@ static void fill_pin(struct pinstat_pin_args *a)
 	a->len = fuzz_len(a->addr);
 	a->flags = below(5) ? below(4) : (uint32_t)rnd();
 	if (!below(10))
-		a->reserved[below(4)] = rnd();
+		a->reserved[below(sizeof(a->reserved) /
+				  sizeof(a->reserved[0]))] = rnd();
 	if (!below(10))
 		a->handle = rnd();	/* an out field: ignored */
 }

@@ -38,6 +38,9 @@
  * @pin_ns: out: time taken to pin the range and build the folio records
  * @bookkeeping_bytes: out: memory the module keeps for this pin
  * @folios_by_order: out: folio records per folio order
+ * @bookkeeping_peak_bytes: out: the most memory the module held for this
+ *	pin while taking it: one slot per page once a batch of pages turned
+ *	out to be small folios, far less for large folios
  * @reserved: must be zero
  *
  * All or nothing: on any error no page stays pinned and no handle exists.
@@ -76,7 +79,8 @@ struct pinstat_pin_args {
 	__u64 pin_ns;
 	__u64 bookkeeping_bytes;
 	__u64 folios_by_order[PINSTAT_NR_ORDERS];
-	__u64 reserved[4];
+	__u64 bookkeeping_peak_bytes;
+	__u64 reserved[3];
 };
 
 /**
@@ -87,6 +91,9 @@ struct pinstat_pin_args {
  * @unpin_ns: out: time taken to release them and the folio records
  * @reserved: must be zero
  *
+ * All or nothing, as PIN: when the struct cannot be read or written back
+ * (-EFAULT) the pin is kept; it is released only if the struct is made
+ * unwritable while the call runs.
  * Errors: -ENOENT no pin with that handle in this session.
  */
 struct pinstat_unpin_args {
