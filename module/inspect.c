@@ -19,6 +19,7 @@
 
 #include <linux/bits.h>
 #include <linux/capability.h>
+#include <linux/hash.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
@@ -26,7 +27,6 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/uaccess.h>
 
 #include "pinstat_compat.h"
@@ -45,10 +45,20 @@
 /* Pages of one NOT_PRESENT record at most (the field is 32 bits). */
 #define PINSTAT_ABSENT_MAX	BIT(20)
 
+/* Folios of one lookup, at most PINSTAT_INSPECT_PAGES, in twice the slots. */
+#define PINSTAT_HELD_BITS	(PAGE_SHIFT - 3 + 1)
+
+struct pinstat_held_count {
+	struct folio *folio;
+	unsigned int nr;
+};
+
 struct pinstat_inspect_batch {
 	struct mm_struct *mm;
 	struct page **pages;		/* one lookup's pages */
-	struct folio **folios;		/* their folios, sorted */
+	struct pinstat_held_count *held; /* references per folio */
+	u16 *used;			/* slots of @held in use */
+	unsigned int nr_used;
 	struct pinstat_folio_record *recs;
 	u32 nr_recs;
 	u32 max_recs;
@@ -79,51 +89,55 @@ static bool pinstat_inspect_absent(struct pinstat_inspect_batch *b,
 	return true;
 }
 
-static int pinstat_cmp_folio(const void *a, const void *b)
-{
-	const struct folio *x = *(struct folio *const *)a;
-	const struct folio *y = *(struct folio *const *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Sort the folios of a lookup of @nr pages, to count references by folio. */
-static void pinstat_inspect_sort(struct pinstat_inspect_batch *b,
-				 unsigned long nr)
-{
-	unsigned long i;
-
-	for (i = 0; i < nr; i++)
-		b->folios[i] = page_folio(b->pages[i]);
-	sort(b->folios, nr, sizeof(*b->folios), pinstat_cmp_folio, NULL);
-}
-
 /*
- * References the lookup holds on @folio: one per page of it, which may be
+ * References the lookup holds on a folio: one per page of it, which may be
  * many (a large folio, the zero page or a KSM page mapped at many places).
+ * Counted per folio in a small open-addressing table, cleared slot by slot
+ * after each lookup.
  */
-static unsigned int pinstat_inspect_held(const struct pinstat_inspect_batch *b,
-					 unsigned long nr, struct folio *folio)
+static void pinstat_held_add(struct pinstat_inspect_batch *b,
+			     struct folio *folio, unsigned int nr)
 {
-	unsigned long lo = 0, hi = nr, mid, first;
+	unsigned long slot = hash_ptr(folio, PINSTAT_HELD_BITS);
 
-	while (lo < hi) {		/* first entry >= folio */
-		mid = lo + (hi - lo) / 2;
-		if (b->folios[mid] < folio)
-			lo = mid + 1;
-		else
-			hi = mid;
+	while (b->held[slot].folio && b->held[slot].folio != folio)
+		slot = (slot + 1) & (BIT(PINSTAT_HELD_BITS) - 1);
+	if (!b->held[slot].folio) {
+		b->held[slot].folio = folio;
+		b->used[b->nr_used++] = slot;
 	}
-	first = lo;
-	hi = nr;
-	while (lo < hi) {		/* first entry > folio */
-		mid = lo + (hi - lo) / 2;
-		if (b->folios[mid] <= folio)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo - first;
+	b->held[slot].nr += nr;
+}
+
+static unsigned int pinstat_held(const struct pinstat_inspect_batch *b,
+				 struct folio *folio)
+{
+	unsigned long slot = hash_ptr(folio, PINSTAT_HELD_BITS);
+
+	while (b->held[slot].folio != folio)
+		slot = (slot + 1) & (BIT(PINSTAT_HELD_BITS) - 1);
+	return b->held[slot].nr;
+}
+
+static void pinstat_held_clear(struct pinstat_inspect_batch *b)
+{
+	while (b->nr_used)
+		b->held[b->used[--b->nr_used]] =
+			(struct pinstat_held_count){};
+}
+
+/* Pages from @i on that continue pages[@i] in its folio. */
+static unsigned long pinstat_inspect_run_len(const struct pinstat_inspect_batch *b,
+					     unsigned long i, unsigned long got)
+{
+	struct page *first = b->pages[i];
+	unsigned long j;
+
+	for (j = i + 1; j < got; j++)
+		if (b->pages[j] != nth_page(first, j - i) ||
+		    page_folio(b->pages[j]) != page_folio(first))
+			break;
+	return j - i;
 }
 
 /* Does @run continue the last record (same folio, next pages)? */
@@ -153,16 +167,15 @@ static unsigned long pinstat_inspect_runs(struct pinstat_inspect_batch *b,
 {
 	struct pinstat_folio_record *last;
 	struct pinstat_run run;
-	unsigned long i = 0, j;
+	unsigned long i, j;
 
-	pinstat_inspect_sort(b, got);
-	while (i < got) {
+	for (i = 0; i < got; i += j) {
+		j = pinstat_inspect_run_len(b, i, got);
+		pinstat_held_add(b, page_folio(b->pages[i]), j);
+	}
+	for (i = 0; i < got; i += run.nr_pages) {
 		run.page = b->pages[i];
-		for (j = i + 1; j < got; j++)
-			if (b->pages[j] != nth_page(run.page, j - i) ||
-			    page_folio(b->pages[j]) != page_folio(run.page))
-				break;
-		run.nr_pages = j - i;
+		run.nr_pages = pinstat_inspect_run_len(b, i, got);
 		run.addr = addr + (i << PAGE_SHIFT);
 		if (pinstat_inspect_extends(b, &run)) {
 			last = &b->recs[b->nr_recs - 1];
@@ -170,14 +183,13 @@ static unsigned long pinstat_inspect_runs(struct pinstat_inspect_batch *b,
 			pinstat_record_set_headroom(last);
 		} else if (b->nr_recs < b->max_recs) {
 			pinstat_describe_run(&run,
-					     pinstat_inspect_held(b, got,
-								  page_folio(run.page)),
+					     pinstat_held(b, page_folio(run.page)),
 					     &b->recs[b->nr_recs++]);
 		} else {
 			break;
 		}
-		i = j;
 	}
+	pinstat_held_clear(b);
 	for (j = 0; j < got; j++)
 		put_page(b->pages[j]);
 	return i;
@@ -338,10 +350,12 @@ int pinstat_inspect(struct pinstat_inspect_args *args)
 	if (!b.mm)
 		return -ESRCH;
 	b.pages = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	b.folios = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	b.held = kcalloc(BIT(PINSTAT_HELD_BITS), sizeof(*b.held), GFP_KERNEL);
+	b.used = kmalloc_array(PINSTAT_INSPECT_PAGES, sizeof(*b.used),
+			       GFP_KERNEL);
 	b.recs = kvmalloc_array(min(args->nr_records, PINSTAT_INSPECT_RECORDS),
 				sizeof(*b.recs), GFP_KERNEL);
-	if (!b.pages || !b.folios || !b.recs) {
+	if (!b.pages || !b.held || !b.used || !b.recs) {
 		ret = -ENOMEM;
 		goto free_batch;
 	}
@@ -372,7 +386,8 @@ int pinstat_inspect(struct pinstat_inspect_args *args)
 
 free_batch:
 	kvfree(b.recs);
-	kfree(b.folios);
+	kfree(b.used);
+	kfree(b.held);
 	kfree(b.pages);
 	mmput(b.mm);
 	return ret;

@@ -15,6 +15,7 @@
  * dense.  The array is shrunk to fit at the end.
  */
 
+#include <linux/hugetlb.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -118,6 +119,25 @@ static int pinstat_packer_reserve(struct pinstat_packer *pk, u32 more)
 }
 
 /*
+ * A hugetlb folio is mapped whole by one entry, so GUP hands out its pages
+ * in order from @page.  Only a mapping that changed between two lookups of
+ * one call can put another folio's pages there, from some page to the end
+ * of the span: the folio pinned first cannot be freed and come back.  So
+ * the last page of the span vouches for the rest.  Returns the pages of
+ * @pages known to continue @page (at least 1).
+ */
+static unsigned long pinstat_hugetlb_span(struct folio *folio,
+					  struct page *page,
+					  struct page **pages,
+					  unsigned long max)
+{
+	if (max > 1 && folio_test_hugetlb(folio) &&
+	    pages[max - 1] == nth_page(page, max - 1))
+		return max;
+	return 1;
+}
+
+/*
  * GUP hands out the pages of a large folio in order, so after one
  * page_folio() the rest of the folio's pages in the batch are recognised by
  * pointer alone.  Small folios are copied as they are, a page an entry.
@@ -158,7 +178,9 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 			pk->over_limit = true;
 
 		left = order ? (1UL << order) - folio_page_idx(folio, page) : 1;
-		for (span = 1; span < left && i + span < nr &&
+		span = pinstat_hugetlb_span(folio, page, pages + i,
+					    min(left, nr - i));
+		for (; span < left && i + span < nr &&
 		     pages[i + span] == nth_page(page, span); span++)
 			;
 		if (!pk->run_pages || folio != pk->run_folio ||
