@@ -157,6 +157,24 @@ static bool pinstat_inspect_extends(const struct pinstat_inspect_batch *b,
 			folio_page_idx(folio, run->page);
 }
 
+/* Pages of the last record's folio that may follow at @addr, else 0. */
+static unsigned long pinstat_inspect_folio_left(const struct pinstat_inspect_batch *b,
+						unsigned long addr)
+{
+	const struct pinstat_folio_record *last;
+	u64 end;
+
+	if (!b->nr_recs)
+		return 0;
+	last = &b->recs[b->nr_recs - 1];
+	end = (u64)last->first_page + last->nr_pages;
+	if (last->flags & PINSTAT_FOLIO_NOT_PRESENT ||
+	    last->addr + ((u64)last->nr_pages << PAGE_SHIFT) != addr ||
+	    end >= BIT_ULL(last->order))
+		return 0;
+	return BIT_ULL(last->order) - end;
+}
+
 /*
  * Describe the @got pages one lookup found at @addr as runs, a run that
  * continues the last record (a folio larger than one lookup) extending it,
@@ -199,7 +217,7 @@ static unsigned long pinstat_inspect_runs(struct pinstat_inspect_batch *b,
 static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
 				unsigned long *addrp, unsigned long end)
 {
-	unsigned long addr = *addrp, vend, want, done;
+	unsigned long addr = *addrp, vend, want, done, more;
 	struct vm_area_struct *vma;
 	unsigned int steps = 0;
 	long got;
@@ -235,6 +253,19 @@ static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
 		if (is_vm_hugetlb_page(vma))
 			vend = min(vend, ALIGN(addr + 1, vma_kernel_pagesize(vma)));
 		want = min((vend - addr) >> PAGE_SHIFT, PINSTAT_INSPECT_PAGES);
+		/*
+		 * Pages that find no free record would be dropped and looked
+		 * up again by the next batch: ask for the rest of the last
+		 * record's folio, or for no more pages than free records.
+		 */
+		more = pinstat_inspect_folio_left(b, addr);
+		if (more)
+			want = min(want, more);
+		else if (b->nr_recs < b->max_recs)
+			want = min_t(unsigned long, want,
+				     b->max_recs - b->nr_recs);
+		else
+			break;
 		got = 0;
 		if (pinstat_gup_nofault_safe(vma, addr))
 			got = pinstat_get_user_pages_remote(b->mm, addr, want,

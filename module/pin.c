@@ -138,18 +138,76 @@ static unsigned long pinstat_hugetlb_span(struct folio *folio,
 }
 
 /*
+ * Small folios from pages[0] on, appended a page an entry; returns how many.
+ * Each refcount is compared with the limit here, while the struct page is
+ * at hand.  Locals, not @pk's fields, in the loop: the kernel is built with
+ * -fno-strict-aliasing, so every entry stored would reload them.  In a
+ * dense array @pages is the array's own tail, which the entries written
+ * never overtake.
+ */
+static unsigned long pinstat_packer_add_small(struct pinstat_packer *pk,
+					      struct page **pages,
+					      unsigned long nr)
+{
+	unsigned long *out = pk->entries + pk->nr_entries;
+	unsigned int limit = pk->refcount_limit;
+	bool over = false;
+	unsigned long j;
+
+	if (out == (unsigned long *)pages) {
+		/* Pinned in place: the entries are already written. */
+		for (j = 0; j < nr && !PageCompound(pages[j]); j++)
+			over |= (unsigned int)page_ref_count(pages[j]) > limit;
+	} else {
+		for (j = 0; j < nr && !PageCompound(pages[j]); j++) {
+			over |= (unsigned int)page_ref_count(pages[j]) > limit;
+			out[j] = (unsigned long)pages[j];
+		}
+	}
+	pk->nr_entries += j;
+	pk->nr_folios += j;
+	pk->batch_small += j;
+	pk->folios_by_order[0] += j;
+	if (over)
+		pk->over_limit = true;
+	return j;
+}
+
+/*
+ * Pages of @pages, at most @max, that continue pages[0] == @page in order
+ * (at least 1).  Eight compared at a time: GUP itself spends about as much
+ * writing these pointers, so this loop is a large share of a THP pin.
+ */
+static unsigned long pinstat_span(struct page *page, struct page **pages,
+				  unsigned long max)
+{
+	unsigned long n = 1, diff, k;
+
+	while (n + 8 <= max) {
+		diff = 0;
+		for (k = 0; k < 8; k++)
+			diff |= (unsigned long)pages[n + k] ^
+				(unsigned long)nth_page(page, n + k);
+		if (diff)
+			break;
+		n += 8;
+	}
+	while (n < max && pages[n] == nth_page(page, n))
+		n++;
+	return n;
+}
+
+/*
  * GUP hands out the pages of a large folio in order, so after one
  * page_folio() the rest of the folio's pages in the batch are recognised by
- * pointer alone.  Small folios are copied as they are, a page an entry.
- * Each folio's refcount is compared with the limit here, while its struct
- * page is at hand: a second pass over a GiB of small pages cost ~8%.  A
- * folio pinned over several batches is checked after each, the last one
- * seeing every pin of the range.
+ * pointer alone.  A folio pinned over several batches is checked against
+ * the refcount limit after each, the last one seeing every pin of the
+ * range.
  */
 static void pinstat_packer_add(struct pinstat_packer *pk,
 			       struct page **pages, unsigned long nr)
 {
-	unsigned long i = 0, j, span, left;
+	unsigned long i = 0, span, max;
 
 	pk->batch_small = 0;
 	while (i < nr) {
@@ -159,17 +217,7 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 
 		if (!PageCompound(page)) {
 			pinstat_packer_flush(pk);
-			for (j = i; j < nr && !PageCompound(pages[j]); j++) {
-				pk->entries[pk->nr_entries++] =
-					(unsigned long)pages[j];
-				if ((unsigned int)page_ref_count(pages[j]) >
-				    pk->refcount_limit)
-					pk->over_limit = true;
-			}
-			pk->nr_folios += j - i;
-			pk->batch_small += j - i;
-			pk->folios_by_order[0] += j - i;
-			i = j;
+			i += pinstat_packer_add_small(pk, pages + i, nr - i);
 			continue;
 		}
 		folio = page_folio(page);
@@ -177,12 +225,10 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 		if ((unsigned int)folio_ref_count(folio) > pk->refcount_limit)
 			pk->over_limit = true;
 
-		left = order ? (1UL << order) - folio_page_idx(folio, page) : 1;
-		span = pinstat_hugetlb_span(folio, page, pages + i,
-					    min(left, nr - i));
-		for (; span < left && i + span < nr &&
-		     pages[i + span] == nth_page(page, span); span++)
-			;
+		max = min((1UL << order) - folio_page_idx(folio, page), nr - i);
+		span = pinstat_hugetlb_span(folio, page, pages + i, max);
+		if (span < max)
+			span = pinstat_span(page, pages + i, max);
 		if (!pk->run_pages || folio != pk->run_folio ||
 		    page != nth_page(pk->run_page, pk->run_pages)) {
 			pinstat_packer_flush(pk);
@@ -195,11 +241,17 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 	}
 }
 
+/* @nr_runs runs in @nr_entries entries; as many means no tagged entry. */
 static void pinstat_unpin_entries(unsigned long *entries, u32 nr_entries,
-				  bool make_dirty)
+				  u32 nr_runs, bool make_dirty)
 {
 	u32 i = 0, j;
 
+	if (nr_entries == nr_runs) {
+		unpin_user_pages_dirty_lock((struct page **)entries, nr_entries,
+					    make_dirty);
+		return;
+	}
 	while (i < nr_entries) {
 		if (pinstat_entry_is_run(entries[i])) {
 			struct page *first = pinstat_entry_page(entries[i]);
@@ -333,7 +385,7 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 unpin_pinned:
 	pinstat_packer_flush(&pk);
 	/* Nothing was written through this pin: do not dirty the pages. */
-	pinstat_unpin_entries(pk.entries, pk.nr_entries, false);
+	pinstat_unpin_entries(pk.entries, pk.nr_entries, pk.nr_folios, false);
 	kvfree(pk.entries);
 	kfree(batch);
 	return ret;
@@ -345,7 +397,7 @@ unpin_pinned:
  */
 void pinstat_unpin_range(struct pinstat_pin *pin)
 {
-	pinstat_unpin_entries(pin->entries, pin->nr_entries,
+	pinstat_unpin_entries(pin->entries, pin->nr_entries, pin->nr_folios,
 			      pin->flags & PINSTAT_PIN_WRITE);
 	kvfree(pin->entries);
 	pin->entries = NULL;
