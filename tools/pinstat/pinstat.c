@@ -60,7 +60,13 @@ static void usage(FILE *f)
 "             Needs CAP_SYS_ADMIN.\n"
 "\n"
 "    --json   print one JSON document instead of a table (field names are\n"
-"             listed in the README and do not change).\n"
+"             listed in the README and do not change).  A field's type\n"
+"             depends on its name only: comm, flags, kind, perms, name\n"
+"             and, in report without HANDLE, pincount are strings, the\n"
+"             others numbers (a value of a number field that debugfs did\n"
+"             not write as a number is printed as a string, unchanged).\n"
+"             Strings are valid UTF-8: each invalid byte sequence becomes\n"
+"             U+FFFD, control characters \\u00XX.\n"
 "\n"
 "EXIT STATUS\n"
 "    0 success; 1 the operation failed (the message names the cause);\n"
@@ -134,46 +140,149 @@ static const struct {
 	{ "mthp-64k", BUF_MTHP_64K },
 };
 
-/* JSON: strings are escaped, numbers printed as they are. */
-static void json_str(const char *s)
+/*
+ * The code point at @s and its length in *@len; or -1 when @s starts an
+ * ill-formed UTF-8 sequence (RFC 3629: overlong, a surrogate, above
+ * U+10FFFF, a stray or missing continuation byte), *@len then being its
+ * maximal subpart (at least one byte), which U+FFFD replaces as Unicode
+ * recommends and Python's errors="replace" does.
+ */
+static int utf8_next(const unsigned char *s, size_t *len)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, i;
+	int cp;
+
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		need = 1;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 2;
+		cp = s[0] & 0x0f;
+		if (s[0] == 0xe0)	/* overlong */
+			lo = 0xa0;
+		if (s[0] == 0xed)	/* surrogates */
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 3;
+		cp = s[0] & 0x07;
+		if (s[0] == 0xf0)	/* overlong */
+			lo = 0x90;
+		if (s[0] == 0xf4)	/* above U+10FFFF */
+			hi = 0x8f;
+	} else {
+		*len = 1;
+		return -1;
+	}
+	for (i = 1; i <= need; i++) {
+		/* The string's NUL ends a truncated sequence here too. */
+		if (s[i] < lo || s[i] > hi) {
+			*len = i;
+			return -1;
+		}
+		cp = cp << 6 | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*len = need + 1;
+	return cp;
+}
+
+/*
+ * A JSON string, valid UTF-8 whatever @str holds (comm, names and paths
+ * are bytes): '"' and '\\' escaped, control characters (C0, DEL, C1) as
+ * \u00XX, each ill-formed UTF-8 sequence as U+FFFD.
+ */
+static void json_str(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len;
+	int cp;
+
 	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
+	while (*s) {
+		cp = utf8_next(s, &len);
+		if (cp < 0)
+			fputs("\xef\xbf\xbd", stdout);	/* U+FFFD */
+		else if (cp == '"' || cp == '\\')
+			printf("\\%c", cp);
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+			printf("\\u%04x", cp);
 		else
-			putchar(*s);
+			fwrite(s, 1, len, stdout);
+		s += len;
 	}
 	putchar('"');
 }
 
-/* A debugfs value as JSON: a number when it is one (hex included). */
-static void json_value(const char *v)
-{
-	unsigned long long n;
-	long long neg;
-	char *end;
+/* What a debugfs key holds: chosen by the key, never by how a value looks. */
+enum json_type {
+	JSON_DEC,	/* a decimal number */
+	JSON_HEX,	/* a number debugfs writes as 0x and hex digits */
+	JSON_STR,	/* a string */
+};
 
-	errno = 0;
-	if (*v == '-') {
-		neg = strtoll(v, &end, 10);
-		if (end != v + 1 && !*end && !errno) {
-			printf("%lld", neg);
+/*
+ * The strings are comm and the names debugfs gives flags, kind and (in
+ * "pins" only, a number in "folios") pincount; addr and pfn are hex
+ * numbers; every other key, in every file, is a decimal number.
+ */
+static enum json_type json_key_type(const char *file, const char *key)
+{
+	if (!strcmp(key, "comm") || !strcmp(key, "flags") ||
+	    !strcmp(key, "kind"))
+		return JSON_STR;
+	if (!strcmp(key, "pincount"))
+		return strcmp(file, "pins") ? JSON_DEC : JSON_STR;
+	if (!strcmp(key, "addr") || !strcmp(key, "pfn"))
+		return JSON_HEX;
+	return JSON_DEC;
+}
+
+/*
+ * A debugfs value as JSON.  A number key's value is a number only in the
+ * form debugfs writes it: a plain decimal integer ('-', then digits with
+ * no leading zero), copied as it is, or for JSON_HEX "0x" and hex digits,
+ * printed in decimal.  Any other value is printed as a string, unchanged:
+ * never reinterpreted ("010" is not 8, "0x1f" of a decimal key not 31).
+ */
+static void json_value(const char *v, enum json_type type)
+{
+	const char *digits = v + (*v == '-');
+	unsigned long long n;
+
+	switch (type) {
+	case JSON_DEC:
+		if ((*digits >= '1' && *digits <= '9' &&
+		     !digits[strspn(digits, "0123456789")]) ||
+		    !strcmp(digits, "0")) {
+			fputs(v, stdout);
 			return;
 		}
-	} else if (*v) {
-		n = strtoull(v, &end, 0);
-		if (!*end && !errno) {
-			printf("%llu", n);
-			return;
+		break;
+	case JSON_HEX:
+		if (!strncmp(v, "0x", 2) && v[2] &&
+		    !v[2 + strspn(v + 2, "0123456789abcdefABCDEF")]) {
+			errno = 0;
+			n = strtoull(v + 2, NULL, 16);
+			if (!errno) {
+				printf("%llu", n);
+				return;
+			}
 		}
+		break;
+	case JSON_STR:
+		break;
 	}
 	json_str(v);
 }
 
-static void json_line(const struct pinstat_line *l)
+/* A line of debugfs @file as a JSON object. */
+static void json_line(const struct pinstat_line *l, const char *file)
 {
 	size_t i;
 
@@ -182,7 +291,8 @@ static void json_line(const struct pinstat_line *l)
 		printf(i ? ", " : "");
 		json_str(l->kv[i].key);
 		printf(": ");
-		json_value(l->kv[i].value);
+		json_value(l->kv[i].value,
+			   json_key_type(file, l->kv[i].key));
 	}
 	putchar('}');
 }
@@ -453,7 +563,8 @@ static int read_lines(const char *file, struct pinstat_line **lines,
 	return EXIT_OK;
 }
 
-static void print_lines(const struct pinstat_line *l, size_t nr)
+static void print_lines(const struct pinstat_line *l, size_t nr,
+			const char *file)
 {
 	size_t i;
 
@@ -465,7 +576,7 @@ static void print_lines(const struct pinstat_line *l, size_t nr)
 	printf("[");
 	for (i = 0; i < nr; i++) {
 		printf(i ? ",\n  " : "\n  ");
-		json_line(&l[i]);
+		json_line(&l[i], file);
 	}
 	printf(nr ? "\n]\n" : "]\n");
 }
@@ -487,7 +598,8 @@ static int cmd_summary(int argc, char **argv)
 			printf(i ? ",\n  " : "\n  ");
 			json_str(l[i].kv[0].key);
 			printf(": ");
-			json_value(l[i].kv[0].value);
+			json_value(l[i].kv[0].value,
+				   json_key_type("summary", l[i].kv[0].key));
 		}
 		printf("\n}\n");
 	} else {
@@ -509,7 +621,7 @@ static int cmd_folios(int argc, char **argv)
 	ret = read_lines("folios", &l, &nr);
 	if (ret)
 		return ret;
-	print_lines(l, nr);
+	print_lines(l, nr, "folios");
 	pinstat_lines_free(l, nr);
 	return EXIT_OK;
 }
@@ -561,7 +673,7 @@ static int cmd_report(int argc, char **argv)
 		ret = fail(EXIT_FAILED, "no pin with handle %s%s%s", handle,
 			   session ? " in session " : "", session ?: "");
 	else
-		print_lines(keep, n);
+		print_lines(keep, n, file);
 	free(keep);
 	pinstat_lines_free(l, nr);
 	return ret;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * json_check: exit 0 if stdin is exactly one well-formed JSON value (RFC
- * 8259 syntax, no extensions), else print where it breaks and exit 1.
- * The guest has no jq or python; the command's --json output is checked
- * with this.
+ * 8259 syntax, no extensions; strings must be valid UTF-8, RFC 3629), else
+ * print where it breaks and exit 1.  The guest has no jq or python; the
+ * command's --json output is checked with this.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -20,13 +20,59 @@ static void ws(void)
 		p++;
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at @s, or 0: no overlong forms,
+ * no surrogates (U+D800-U+DFFF), nothing above U+10FFFF, no stray or
+ * missing continuation byte (RFC 3629, section 4).
+ */
+static int utf8(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	int n, i;
+
+	if (*s < 0x80)
+		return 1;
+	if (*s >= 0xc2 && *s <= 0xdf)
+		n = 1;
+	else if (*s >= 0xe0 && *s <= 0xef)
+		n = 2;
+	else if (*s >= 0xf0 && *s <= 0xf4)
+		n = 3;
+	else
+		return 0;
+	if (*s == 0xe0)
+		lo = 0xa0;
+	else if (*s == 0xed)
+		hi = 0x9f;
+	else if (*s == 0xf0)
+		lo = 0x90;
+	else if (*s == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i <= n; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n + 1;
+}
+
 static int string(void)
 {
+	int n;
+
 	if (*p++ != '"')
 		return -1;
 	while (*p != '"') {
 		if ((unsigned char)*p < 0x20)
 			return -1;
+		if ((unsigned char)*p >= 0x80) {
+			n = utf8((const unsigned char *)p);
+			if (!n)
+				return -1;
+			p += n;
+			continue;
+		}
 		if (*p == '\\') {
 			p++;
 			if (*p == 'u') {
@@ -135,7 +181,7 @@ int main(void)
 	start = p = buf;
 	if (value(0) == 0) {
 		ws();
-		if (!*p)
+		if (p == start + len)	/* a NUL byte is not the end */
 			return 0;
 	}
 	fprintf(stderr, "json_check: not valid JSON at byte %td: %.40s\n",

@@ -35,6 +35,13 @@ lines() {
 	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name ($got lines, want $want)"; fi
 }
 valid_json() { check "$1: valid JSON" json_check < "$out"; }
+rejects() { ! json_check < "$1" 2> /dev/null; }
+# wait_for FILE TEXT: up to 10 s for a background command to print TEXT
+# (FILE must be new: the command's redirection may not have truncated it)
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
 acquired() {
 	echo 1 > /proc/sys/vm/stat_refresh
 	awk '/^nr_foll_pin_acquired/ { print $2 }' /proc/vmstat
@@ -45,6 +52,19 @@ echo "TAP version 13"
 run 0 "--help" pinstat --help
 lines "--help shows every subcommand and the exit codes" 1 "$out" "inspect --pid PID"
 lines "--help documents exit status 3" 1 "$out" "3 pinstat.ko is not loaded"
+
+# json_check itself: RFC 8259 wants strings in UTF-8 (RFC 3629).
+printf '["a\303\251 \342\202\254 \360\237\230\200 \364\217\277\277 \355\237\277"]' > /tmp/cli.utf8
+check "json_check accepts 2-, 3- and 4-byte UTF-8" json_check < /tmp/cli.utf8
+for bad in 'byte FF:\377' 'byte FE:\376' 'overlong C0 AF:\300\257' \
+	'overlong E0 80 AF:\340\200\257' 'overlong F0 80 80 AF:\360\200\200\257' \
+	'surrogate ED A0 80:\355\240\200' 'above U+10FFFF F4 90 80 80:\364\220\200\200' \
+	'byte F5:\365\200\200\200' 'truncated E2 82:\342\202' \
+	'stray continuation 80:a\200'; do
+	# shellcheck disable=SC2059 # the octal escapes are in the format
+	printf "[\"${bad#*:}\"]" > /tmp/cli.utf8
+	check "json_check rejects ${bad%%:*} in a string" rejects /tmp/cli.utf8
+done
 
 run 2 "unknown subcommand" pinstat frobnicate
 run 2 "pin without --size" pinstat pin --kind thp
@@ -68,8 +88,7 @@ lines "pin --json: 16 pages, 16 folio records" 1 "$out" '"nr_pages": 16, "nr_fol
 # A pin held in the background, seen by every other subcommand.
 pinstat pin --kind thp --size 4M --hold > /tmp/cli.hold 2>&1 &
 holder=$!
-i=0
-while ! grep -q handle /tmp/cli.hold && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for /tmp/cli.hold handle
 handle=$(sed -n 's/.*: handle \([0-9]*\),.*/\1/p' /tmp/cli.hold)
 start=$(sed -n 's/.* at \(0x[0-9a-f]*\): handle.*/\1/p' /tmp/cli.hold)
 check "pin --hold: pinned and holding (handle $handle at $start)" [ -n "$handle" ] && [ -n "$start" ]
@@ -85,6 +104,8 @@ lines "folios: two order-9 folios with pincount 512" 2 "$out" "pid=$holder " " o
 run 0 "folios --json" pinstat folios --json
 valid_json "folios --json"
 lines "folios --json: two order-9 folios with pincount 512" 2 "$out" "\"pid\": $holder," '"order": 9,' '"pincount": 512,'
+lines "folios --json: addr and pfn (0x in debugfs) are numbers, kind a string" 2 "$out" \
+	"\"pid\": $holder," '"addr": [1-9][0-9]*,' '"pfn": [1-9][0-9]*,' '"kind": "anon_thp",'
 
 run 0 "report" pinstat report
 lines "report: the held pin" 1 "$out" "pid=$holder " "handle=$handle " "pages=1024 "
@@ -108,6 +129,36 @@ lines "inspect --range --json: the two folios, with their VMA" 2 "$out" '"vma": 
 kill -TERM "$holder"; wait "$holder"
 check "pin --hold releases on SIGTERM" [ "$(pinstat summary --json | grep -c '"pins": 0,')" -eq 1 ]
 run 0 "pin --hold SECONDS returns by itself" pinstat pin --kind anon --size 16K --hold 1
+
+# JSON types go by the key: a command named like a number still has a
+# string "comm" (not 4242, 31 or 8); addr (0x in debugfs) is a number.
+for comm in 4242 0x1f 010; do
+	cp /opt/pinstat/pinstat "/tmp/$comm"
+	"/tmp/$comm" pin --kind anon --size 4K --hold > "/tmp/cli.hold.$comm" 2>&1 &
+	holder=$!
+	wait_for "/tmp/cli.hold.$comm" handle
+	run 0 "report --json, a pin of a command named $comm" pinstat report --json
+	valid_json "report --json, comm $comm"
+	lines "report --json: \"comm\": \"$comm\" is a string" 1 "$out" \
+		"\"pid\": $holder," '"addr": [1-9][0-9]*,' '"flags": "none",' \
+		'"pincount": "[a-z]+",' "\"comm\": \"$comm\""
+	kill -TERM "$holder"; wait "$holder"
+	rm -f "/tmp/$comm" "/tmp/cli.hold.$comm"
+done
+
+# Names that are not UTF-8 (a memfd named acc\xff\xfe): each bad byte is
+# U+FFFD (EF BF BD), a control character \u00XX, valid UTF-8 (e acute)
+# stays, and the document is valid JSON.
+memfd_hold "$(printf 'acc\377\376-\303\251-\001')" > /tmp/cli.memfd 2>&1 &
+memfd=$!
+wait_for /tmp/cli.memfd ready
+run 0 "inspect --json --all of a process mapping a memfd named acc\\xff\\xfe" \
+	pinstat --json inspect --pid "$memfd" --all
+valid_json "inspect --json, a mapping name that is not UTF-8"
+want=$(printf '"name": "/memfd:acc\357\277\275\357\277\275-\303\251-\\u0001 (deleted)"')
+check "inspect --json: the name's bad bytes are U+FFFD, \\u0001 escaped, UTF-8 kept" \
+	grep -qF "$want" "$out"
+kill -TERM "$memfd"; wait "$memfd"
 
 # Permission: debugfs and the device are root's.
 mkdir -p /etc && grep -q '^nobody:' /etc/passwd 2>/dev/null ||
