@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn a bench guest log into a table and JSON.
+"""Turn a bench guest log (pinstat-bench lines) into tables and JSON.
 
 usage: bench-report.py LOG RELEASE JSON_OUT
+
+Pin rows: gup_test's PIN_FAST_BENCHMARK and pinstat's PIN + UNPIN on the
+same buffer.  Kernel-timed: gup_test's get + put (its page array's
+allocation and its verification loop excluded), pinstat's pin_ns + unpin_ns
+(its page array and folio records included).  Wall: the ioctls as user
+space sees them, every cost included.  Ratio: pinstat median / gup_test
+median.  INSPECT rows: PINSTAT_IOC_INSPECT of another process's range
+against /proc/PID/pagemap + /proc/kpagecount + /proc/kpageflags.
 """
 import json
 import re
 import statistics
 import sys
 
-GIB = 1 << 30
-KINDS = ["anon-4k", "thp", "hugetlb-2m", "hugetlb-1g"]
+ORDER_NAMES = {0: "4K", 9: "2M", 18: "1G"}
 
 
 def kv(line):
@@ -18,66 +25,259 @@ def kv(line):
 
 
 def stats(values):
+    if not values:
+        return None
     return {"min": min(values), "median": statistics.median(values),
-            "n": len(values)} if values else None
+            "n": len(values)}
+
+
+def ratio(a, b):
+    return a["median"] / b["median"] if a and b and b["median"] else None
+
+
+def layout_str(f):
+    parts = []
+    for key in sorted((k for k in f if re.fullmatch(r"order\d+", k)),
+                      key=lambda k: -int(k[5:])):
+        o = int(key[5:])
+        parts.append(f"{f[key]}x{ORDER_NAMES.get(o, 'o%d' % o)}")
+    return "+".join(parts)
+
+
+def parse(log):
+    pins, layouts, inspects, folios, traces = {}, {}, {}, {}, {}
+    guest, traced, stalls = None, None, []
+    for line in open(log, errors="replace"):
+        line = line.strip()
+        if line.startswith("guest: kernel"):
+            guest = line
+        elif line.startswith("layout "):
+            f = kv(line)
+            layouts[f["row"]] = f
+        elif line.startswith("pin "):
+            f = kv(line)
+            pins.setdefault(f["row"], []).append(f)
+        elif line.startswith("inspect "):
+            f = kv(line)
+            inspects.setdefault(f["kind"], []).append(f)
+        elif line.startswith("ftrace "):
+            traced = trace_line(line, traces, traced)
+        elif line.startswith("stalls "):
+            f = kv(line)
+            stalls.append({k: int(v) for k, v in f.items()})
+        elif line.startswith("folios "):
+            f = kv(line)
+            folios[f["kind"]] = {"read_ns": int(f["read_ns"]),
+                                 "read_bytes": int(f["read_bytes"])}
+    return guest, pins, layouts, inspects, folios, traces, stalls
+
+
+def trace_line(line, traces, kind):
+    """Add one function_graph line to traces[kind]; returns the kind."""
+    m = re.search(r"bench inspect kind=(\S+)", line)
+    if m:
+        kind = m.group(1).rstrip("*/ ")
+        traces[kind] = {"total_us": 0.0, "calls": 0, "lookup_us": 0.0,
+                        "lookups": 0, "own_pins_us": 0.0}
+        return kind
+    d = re.search(r"([\d.]+) us", line)
+    if not kind or not d:
+        return kind
+    t, us = traces[kind], float(d.group(1))
+    body = line.rsplit("|", 1)[-1].strip()
+    if body.startswith("get_user_pages_remote"):
+        t["lookup_us"] += us
+        t["lookups"] += 1
+    elif body.startswith("pinstat_owners_"):
+        t["own_pins_us"] += us
+    elif body.startswith("} /* pinstat_inspect"):
+        t["total_us"] += us
+        t["calls"] += 1
+    return kind
+
+
+def pin_rows(pins, layouts):
+    rows = []
+    for name, runs in pins.items():     # in the order the guest ran them
+
+        def col(key, scale=1e3):
+            return stats([int(r[key]) / scale for r in runs])
+        r = {"row": name,
+             "layout": layout_str(layouts.get(name, {})),
+             "start_in_2m": int(layouts.get(name, {}).get("start_in_2m", 0)),
+             "gup_test_kernel_us": col("gup_kernel_ns"),
+             "gup_test_get_us": col("gup_get_ns"),
+             "gup_test_put_us": col("gup_put_ns"),
+             "gup_test_wall_us": col("gup_wall_ns"),
+             "pinstat_kernel_us": col("pinstat_kernel_ns"),
+             "pinstat_pin_us": col("pin_ns"),
+             "pinstat_unpin_us": col("unpin_ns"),
+             "pinstat_wall_us": col("pinstat_wall_ns"),
+             "pinstat_bookkeeping_bytes": int(runs[0]["bookkeeping"]),
+             "gup_test_first_rounds": sum(r["first"] == "gup_test"
+                                          for r in runs)}
+        r["ratio_kernel"] = ratio(r["pinstat_kernel_us"],
+                                  r["gup_test_kernel_us"])
+        r["ratio_wall"] = ratio(r["pinstat_wall_us"], r["gup_test_wall_us"])
+        # Each round's two sides ran back to back, under the same load.
+        r["ratio_kernel_paired_median"] = statistics.median(
+            int(x["pinstat_kernel_ns"]) / int(x["gup_kernel_ns"])
+            for x in runs)
+        r["ratio_kernel_min"] = ratio(
+            {"median": r["pinstat_kernel_us"]["min"]},
+            {"median": r["gup_test_kernel_us"]["min"]})
+        rows.append(r)
+    return rows
+
+
+def inspect_rows(inspects):
+    rows = []
+    for kind in ["anon-4k", "thp"]:
+        runs = inspects.get(kind, [])
+        if not runs:
+            continue
+
+        def col(key):
+            return stats([int(r[key]) / 1e6 for r in runs])
+        r = {"kind": kind, "bytes": int(runs[0]["bytes"]),
+             "pages": int(runs[0]["present"]),
+             "records": int(runs[0]["records"]),
+             "inspect_ms": col("inspect_ns"),
+             "inspect_calls": int(runs[0]["inspect_calls"]),
+             "inspect_batched_ms": col("batched_ns"),
+             "inspect_batched_calls": int(runs[0]["batched_calls"]),
+             "pagemap_ms": col("pagemap_ns"),
+             "pagemap_preads": int(runs[0]["pagemap_preads"]),
+             "pagemap_alone_ms": col("pagemap_only_ns")}
+        r["ratio"] = ratio(r["inspect_ms"], r["pagemap_ms"])
+        r["ratio_batched"] = ratio(r["inspect_batched_ms"], r["pagemap_ms"])
+        rows.append(r)
+    return rows
+
+
+def cell(s, fmt="{:.0f}"):
+    if not s:
+        return "-"
+    return f"{fmt.format(s['min'])} / {fmt.format(s['median'])}"
+
+
+def num(x, fmt="{:.2f}"):
+    return fmt.format(x) if x is not None else "-"
+
+
+def print_pins(release, rows):
+    n = max(r["pinstat_kernel_us"]["n"] for r in rows)
+    print(f"\n{release}: pin + unpin of one buffer, both sides on the same "
+          f"pages, microseconds, min / median of {n} rounds")
+    print(f"{'row':12} {'layout':13} {'gup_test kernel':>16} "
+          f"{'pinstat kernel':>16} {'ratio':>6} {'gup_test wall':>16} "
+          f"{'pinstat wall':>16} {'ratio':>6} {'pinstat B':>9}")
+    for r in rows:
+        print(f"{r['row']:12} {r['layout']:13} "
+              f"{cell(r['gup_test_kernel_us']):>16} "
+              f"{cell(r['pinstat_kernel_us']):>16} "
+              f"{num(r['ratio_kernel']):>6} "
+              f"{cell(r['gup_test_wall_us']):>16} "
+              f"{cell(r['pinstat_wall_us']):>16} "
+              f"{num(r['ratio_wall']):>6} "
+              f"{r['pinstat_bookkeeping_bytes']:>9}")
+    print(f"{'split, medians':26} {'get / pin':>16} {'put / unpin':>16}"
+          f"   (gup_test / pinstat, kernel-timed)")
+    for r in rows:
+        def pair(a, b):
+            return f"{r[a]['median']:.0f} / {r[b]['median']:.0f}"
+        print(f"{r['row']:26} "
+              f"{pair('gup_test_get_us', 'pinstat_pin_us'):>16} "
+              f"{pair('gup_test_put_us', 'pinstat_unpin_us'):>16}")
+    print("ratio: pinstat median / gup_test median (gup_test: "
+          "PIN_FAST_BENCHMARK, 512 pages a call, read pins).\n"
+          "kernel: gup_test get+put, without its page array's allocation; "
+          "pinstat pin_ns+unpin_ns, with its own.\n"
+          "wall: around the ioctls; gup_test's also holds its array "
+          "allocation and its page-by-page pin check.\n"
+          "Which side went first alternated every round.  pinstat B: "
+          "bookkeeping pinstat keeps (gup_test: 8 B a page).")
+
+
+def print_inspects(rows, folios, traces):
+    if not rows:
+        return
+    n = rows[0]["inspect_ms"]["n"]
+    print(f"\nINSPECT of another process's populated, unpinned 1 GiB against "
+          f"pagemap + kpagecount + kpageflags,\nmilliseconds, min / median "
+          f"of {n} rounds")
+    print(f"{'kind':8} {'pages':>7} {'records':>7} {'INSPECT':>15} "
+          f"{'4096/call':>15} {'pagemap way':>15} {'ratio':>6} "
+          f"{'pagemap alone':>15}")
+    for r in rows:
+        print(f"{r['kind']:8} {r['pages']:>7} {r['records']:>7} "
+              f"{cell(r['inspect_ms']):>15} "
+              f"{cell(r['inspect_batched_ms']):>15} "
+              f"{cell(r['pagemap_ms']):>15} {num(r['ratio']):>6} "
+              f"{cell(r['pagemap_alone_ms'], '{:.1f}'):>15}")
+    calls = "/".join(str(r["inspect_batched_calls"]) for r in rows)
+    print(f"INSPECT: one ioctl for the range; 4096/call: 4096 records an "
+          f"ioctl, cursor followed ({calls} ioctls);\nratio: INSPECT "
+          f"median / pagemap way median; pagemap alone: /proc/PID/pagemap "
+          f"without kpage*.")
+    by = {r["kind"]: r for r in rows}
+    if "anon-4k" in by and "thp" in by:
+        small, huge = by["anon-4k"], by["thp"]
+        per_page = huge["inspect_ms"]["median"] * 1e6 / huge["pages"]
+        extra = (small["inspect_ms"]["median"] -
+                 huge["inspect_ms"]["median"]) * 1e6
+        per_rec = extra / max(small["records"] - huge["records"], 1)
+        pm_page = small["pagemap_ms"]["median"] * 1e6 / small["pages"]
+        print(f"INSPECT's time: {per_page:.0f} ns a page looked up (THP: "
+              f"{huge['records']} records for {huge['pages']} pages), "
+              f"{per_rec:.0f} ns more a record (4 KiB minus THP);\n"
+              f"pagemap way: {pm_page:.0f} ns a page (4 KiB, "
+              f"{small['pagemap_preads']} preads: PFN runs).")
+    for kind, t in traces.items():
+        if not t["calls"]:
+            continue
+        rest = t["total_us"] - t["lookup_us"] - t["own_pins_us"]
+        print(f"traced INSPECT {kind:7}: {t['total_us'] / 1e3:4.0f} ms = "
+              f"{t['lookups']} lookups (get_user_pages_remote) "
+              f"{t['lookup_us'] / 1e3:.0f} ms + own-pin batches "
+              f"{t['own_pins_us'] / 1e3:.0f} ms + the rest "
+              f"{rest / 1e3:.0f} ms")
+    if traces:
+        print("the rest: sorting each lookup's pages by folio, describing "
+              "the runs, pinstat's own pins per record,\ndropping the "
+              "lookup's references, copying out (function_graph, one "
+              "more INSPECT of each)")
+    if folios.get("thp") and folios.get("anon-4k"):
+        t, s = folios["thp"], folios["anon-4k"]
+        print(f"debugfs folios read of 1 GiB pinned: THP "
+              f"{t['read_ns'] / 1e3:.0f} us ({t['read_bytes']} B), 4 KiB "
+              f"{s['read_ns'] / 1e3:.0f} us ({s['read_bytes']} B)")
 
 
 def main(log, release, out):
-    gup = {}      # (kind, n) -> [us]
-    ours = {}     # kind -> [us]
-    book = {}     # kind -> bytes per GiB
-    reads = {}    # kind -> ns
-    for line in open(log, errors="replace"):
-        line = line.strip()
-        if line.startswith("gup_test "):
-            f = kv(line)
-            m = re.search(r"get:(\d+) put:(\d+) us", line)
-            gup.setdefault((f["kind"], int(f["n"])), []).append(
-                int(m.group(1)) + int(m.group(2)))
-        elif line.startswith("pinstat "):
-            f = kv(line)
-            if "folios_read_ns" in f:
-                reads[f["kind"]] = int(f["folios_read_ns"])
-                continue
-            us = (int(f["pin_ns"]) + int(f["unpin_ns"])) / 1000
-            ours.setdefault(f["kind"], []).append(us)
-            book[f["kind"]] = int(f["bookkeeping"]) * GIB / int(f["bytes"])
-    rows = []
-    for kind in KINDS:
-        g1, g512, p = (stats(gup.get((kind, 1), [])),
-                       stats(gup.get((kind, 512), [])), stats(ours.get(kind, [])))
-        ratio = p["median"] / g512["median"] if p and g512 else None
-        rows.append({"kind": kind, "gup_test_n1_us": g1, "gup_test_n512_us": g512,
-                     "pinstat_us": p, "ratio_vs_n512": ratio,
-                     "ratio_vs_n1": p["median"] / g1["median"] if p and g1 else None,
-                     "bookkeeping_per_gib": book.get(kind),
-                     "gup_test_bookkeeping_per_gib": 8 * GIB // 4096})
-    folio_ratio = (reads["thp"] / reads["anon-4k"]
-                   if reads.get("thp") and reads.get("anon-4k") else None)
-    doc = {"release": release, "rows": rows, "folios_read_ns": reads,
-           "folios_read_ratio_thp_vs_4k": folio_ratio}
+    guest, pins, layouts, inspects, folios, traces, stalls = parse(log)
+    rows = pin_rows(pins, layouts)
+    irows = inspect_rows(inspects)
+    if not rows:
+        sys.exit(f"bench-report: no pin rows in {log}")
+    doc = {"release": release, "guest": guest, "rows": rows,
+           "inspect": irows, "inspect_traced": traces,
+           "folios_read": folios, "stalls": stalls}
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
-
-    print(f"\n{release}: pin + unpin, microseconds (min / median of "
-          f"{max((r['pinstat_us'] or {}).get('n', 0) for r in rows)} runs)")
-    print(f"{'kind':11} {'gup_test -n 1':>17} {'gup_test -n 512':>17} "
-          f"{'pinstat':>17} {'ratio':>6} {'bookkeeping/GiB':>16}")
-    for r in rows:
-        def cell(s):
-            return f"{s['min']:.0f} / {s['median']:.0f}" if s else "-"
-        ratio = f"{r['ratio_vs_n512']:.2f}" if r["ratio_vs_n512"] else "-"
-        bk = f"{r['bookkeeping_per_gib']:.0f} B" if r["bookkeeping_per_gib"] else "-"
-        print(f"{r['kind']:11} {cell(r['gup_test_n1_us']):>17} "
-              f"{cell(r['gup_test_n512_us']):>17} {cell(r['pinstat_us']):>17} "
-              f"{ratio:>6} {bk:>16}")
-    print("ratio: pinstat median / gup_test -n 512 median; gup_test keeps "
-          "8 B a page (2097152 B/GiB)")
-    if folio_ratio is not None:
-        print(f"debugfs folios read, 1 GiB: THP {reads['thp'] / 1e3:.0f} us, "
-              f"4 KiB {reads['anon-4k'] / 1e3:.0f} us, ratio {folio_ratio:.4f}")
+    print_pins(release, rows)
+    print_inspects(irows, folios, traces)
+    if stalls:
+        lost = " / ".join(f"{100 * x['lost_ns'] / x['of_ns']:.0f}%"
+                          for x in stalls)
+        print(f"stall gauge: a busy loop in the guest lost {lost} of a "
+              f"second to stalls of 1 ms or more (before the pin rows / "
+              f"after them / at the end);\nhigh figures mean the host was "
+              f"busy and medians of this run are disturbed")
     print(f"JSON: {out}")
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
     main(*sys.argv[1:4])

@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # usage: scripts/bench.sh [SERIES...]     (default: 6.1 6.12; `make bench`)
 #
-# Pin and unpin speed against the kernel's own gup_test, side by side in one
-# guest run per kernel: mm/gup_test.c is built from Debian's linux-source as
-# a module for the same stock kernel (scripts/build-gup-test.sh), and the
-# guest alternates its PIN_FAST_BENCHMARK (batch 1 and 512) with one pinstat
-# PIN and UNPIN of the same kind and size, PINSTAT_BENCH_REPS times (7).
-# Prints a table per kernel and writes results/bench-RELEASE.json.
+# Pin and unpin speed against the kernel's own gup_test, in one guest run
+# per kernel: mm/gup_test.c is built from Debian's linux-source as a module
+# for the same stock kernel (scripts/build-gup-test.sh), and pinstat-bench,
+# built against that source's mm/gup_test.h, pins one buffer per row both
+# ways: gup_test's PIN_FAST_BENCHMARK (512 pages a call, read pins) and
+# pinstat's PIN + UNPIN, PINSTAT_BENCH_REPS rounds (7), the side going first
+# alternating.  Then INSPECT of another process's 1 GiB of 4 KiB pages and
+# of THP against reading them through /proc/PID/pagemap, /proc/kpagecount
+# and /proc/kpageflags, and where INSPECT's time goes (function_graph).
+# Prints tables per kernel and writes results/bench-RELEASE.json.
 # Timings, not tests: `make check` does not run this.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +27,9 @@ for s in "${series[@]}"; do
 	extra=$PINSTAT_OUT/$rel/bench
 	rm -rf "$extra" && mkdir -p "$extra"
 	gt=$("$PINSTAT_ROOT/scripts/build-gup-test.sh" "$s" "$rel" "$PINSTAT_OUT/$rel/gup_test")
-	cp "$gt/mod/gup_test.ko" "$gt/gup_test" "$PINSTAT_ROOT/scripts/bench-guest.sh" "$extra/"
+	# This pinstat-bench replaces the one of the common tools build.
+	cp "$gt/mod/gup_test.ko" "$gt/pinstat-bench" \
+		"$PINSTAT_ROOT/scripts/bench-guest.sh" "$extra/"
 	raw=$PINSTAT_OUT/bench-$rel.log
 	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" --extra "$extra" -- \
 		"sh ./bench-guest.sh $reps" > "$raw" 2>&1 ||

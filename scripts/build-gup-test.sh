@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # usage: scripts/build-gup-test.sh SERIES RELEASE OUTDIR
 # Build the kernel's own mm/gup_test.c (compiled out of Debian's kernels) as
-# an out-of-tree module for RELEASE, and its user program, from Debian's
-# linux-source-SERIES.  The kernel's files are copied and edited here, at
-# build time, with the least a module needs: module init/exit, license,
-# owner, and removing its debugfs file on unload.  Nothing is committed.
+# an out-of-tree module for RELEASE from Debian's linux-source-SERIES, and
+# pinstat-bench against that tree's mm/gup_test.h.  The kernel's files are
+# copied and edited here, at build time, with the least a module needs:
+# module init/exit, license, owner, and removing its debugfs file on
+# unload.  Nothing is committed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,6 +15,7 @@ rel=${2:?usage: build-gup-test.sh SERIES RELEASE OUTDIR}
 out=${3:?usage: build-gup-test.sh SERIES RELEASE OUTDIR}
 src=$(kernel_source "$series")
 kdir=$(kernel_headers "$rel")
+need_packages gcc make libc6-dev
 mkdir -p "$out/mod"
 cp "$src/mm/gup_test.c" "$src/mm/gup_test.h" "$out/mod/"
 sed -i \
@@ -29,13 +31,10 @@ echo 'obj-m += gup_test.o' > "$out/mod/Kbuild"
 make -C "$kdir" M="$out/mod" modules > "$out/mod/build.log" 2>&1 ||
 	{ cat "$out/mod/build.log" >&2; die "gup_test.ko for $rel failed"; }
 
-st=$src/tools/testing/selftests
-if [ -f "$st/mm/gup_test.c" ]; then
-	prog=("$st/mm/gup_test.c" "$st/mm/vm_util.c") inc=$st/mm
-else
-	prog=("$st/vm/gup_test.c") inc=$st/vm
-fi
-gcc -static -O2 -I"$src" -I"$st" -I"$inc" -I"$src/tools/include/uapi" \
-	-o "$out/gup_test" "${prog[@]}" -lpthread > "$out/prog.log" 2>&1 ||
-	{ cat "$out/prog.log" >&2; die "gup_test program for $series failed"; }
+# pinstat-bench drives gup_test.ko's ioctl itself, with struct gup_test
+# from this same source tree.
+make -s -C "$PINSTAT_ROOT/tools" OUT="$out" BENCH_SRC="$src" \
+	KSFT_DIR="$src/tools/testing/selftests" "$out/pinstat-bench" \
+	> "$out/prog.log" 2>&1 ||
+	{ cat "$out/prog.log" >&2; die "pinstat-bench for $series failed"; }
 echo "$out"

@@ -440,24 +440,28 @@ static int map_aligned(struct pinstat_buf *buf, size_t len, size_t align,
 	return 0;
 }
 
-/*
- * The mapping itself starts 512 KiB past a 2 MiB boundary, as malloc's
- * large buffers and gup_test's own do: its first 1.5 MiB and last 512 KiB
- * cannot be huge pages.
- */
-static int alloc_thp_unaligned(struct pinstat_buf *buf, size_t len)
+int pinstat_buf_alloc_thp_offset(struct pinstat_buf *buf, size_t len,
+				 size_t off)
 {
-	size_t head;
-	int ret;
+	size_t resv = len + 2 * SZ_2M;
+	uintptr_t map, start;
+	void *p;
 
-	ret = map_aligned(buf, len + SZ_2M, SZ_2M, PROT_READ | PROT_WRITE);
-	if (ret)
-		return ret;
-	head = (char *)buf->addr + (512 << 10) - (char *)buf->map;
-	munmap(buf->map, head);
-	buf->map = (char *)buf->map + head;
-	buf->map_len -= head;
-	buf->addr = buf->map;
+	p = mmap(NULL, resv, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	map = (uintptr_t)p;
+	start = ((map + SZ_2M - 1) & ~(SZ_2M - 1)) + off;
+	/* Trim the reservation to the buffer: the VMA is the buffer. */
+	if (start > map)
+		munmap(p, start - map);
+	if (map + resv > start + len)
+		munmap((void *)(start + len), map + resv - start - len);
+	buf->addr = (void *)start;
+	buf->len = len;
+	buf->map = buf->addr;
+	buf->map_len = len;
 	madvise(buf->addr, len, MADV_HUGEPAGE);
 	memset(buf->addr, 0x5a, len);
 	return 0;
@@ -601,7 +605,7 @@ int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
 	case BUF_THP_UNALIGNED:
 		if (!thp_enabled())
 			return -EOPNOTSUPP;
-		return alloc_thp_unaligned(buf, len);
+		return pinstat_buf_alloc_thp_offset(buf, len, 512 << 10);
 	case BUF_HUGETLB_2M:
 		return alloc_hugetlb(buf, len, MAP_HUGE_2MB);
 	case BUF_HUGETLB_1G:

@@ -108,6 +108,14 @@ const char *pinstat_buf_kind_str(enum pinstat_buf_kind kind);
 int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
 		      size_t len);
 void pinstat_buf_free(struct pinstat_buf *buf);
+/*
+ * THP-advised anonymous memory whose mapping starts @off bytes past a 2 MiB
+ * boundary, as malloc's large buffers and gup_test's own do: the partial
+ * 2 MiB regions at both ends cannot be huge pages.  Sets buf->addr, len,
+ * map, map_len (not kind).
+ */
+int pinstat_buf_alloc_thp_offset(struct pinstat_buf *buf, size_t len,
+				 size_t off);
 
 /* Where BUF_FILE creates its files: a ramfs mount (page cache, no disk). */
 #define PINSTAT_RAMFS		"/tmp/pinstat-ramfs"
