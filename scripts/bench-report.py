@@ -113,12 +113,18 @@ def pin_rows(pins, layouts):
              "pinstat_pin_us": col("pin_ns"),
              "pinstat_unpin_us": col("unpin_ns"),
              "pinstat_wall_us": col("pinstat_wall_ns"),
+             "gup_test_array_us": col("gup_array_ns"),
              "pinstat_bookkeeping_bytes": int(runs[0]["bookkeeping"]),
              "gup_test_first_rounds": sum(r["first"] == "gup_test"
                                           for r in runs)}
         r["ratio_kernel"] = ratio(r["pinstat_kernel_us"],
                                   r["gup_test_kernel_us"])
         r["ratio_wall"] = ratio(r["pinstat_wall_us"], r["gup_test_wall_us"])
+        # gup_test's figure with the page array it allocates untimed.
+        r["ratio_with_arrays"] = ratio(
+            r["pinstat_kernel_us"],
+            {"median": r["gup_test_kernel_us"]["median"] +
+             r["gup_test_array_us"]["median"]})
         # Each round's two sides ran back to back, under the same load.
         r["ratio_kernel_paired_median"] = statistics.median(
             int(x["pinstat_kernel_ns"]) / int(x["gup_kernel_ns"])
@@ -182,13 +188,16 @@ def print_pins(release, rows):
               f"{num(r['ratio_wall']):>6} "
               f"{r['pinstat_bookkeeping_bytes']:>9}")
     print(f"{'split, medians':26} {'get / pin':>16} {'put / unpin':>16}"
+          f" {'gup_test array':>15} {'ratio':>6}"
           f"   (gup_test / pinstat, kernel-timed)")
     for r in rows:
         def pair(a, b):
             return f"{r[a]['median']:.0f} / {r[b]['median']:.0f}"
         print(f"{r['row']:26} "
               f"{pair('gup_test_get_us', 'pinstat_pin_us'):>16} "
-              f"{pair('gup_test_put_us', 'pinstat_unpin_us'):>16}")
+              f"{pair('gup_test_put_us', 'pinstat_unpin_us'):>16} "
+              f"{r['gup_test_array_us']['median']:>15.0f} "
+              f"{num(r['ratio_with_arrays']):>6}")
     print("ratio: pinstat median / gup_test median (gup_test: "
           "PIN_FAST_BENCHMARK, 512 pages a call, read pins).\n"
           "kernel: gup_test get+put, without its page array's allocation; "
@@ -196,7 +205,11 @@ def print_pins(release, rows):
           "wall: around the ioctls; gup_test's also holds its array "
           "allocation and its page-by-page pin check.\n"
           "Which side went first alternated every round.  pinstat B: "
-          "bookkeeping pinstat keeps (gup_test: 8 B a page).")
+          "bookkeeping pinstat keeps (gup_test: 8 B a page).\n"
+          "gup_test array: allocating (zeroed) and freeing its page array, "
+          "which its kernel figure leaves out\n"
+          "(a PIN_FAST_BENCHMARK of a PROT_NONE range, syscall included); "
+          "ratio: pinstat kernel / (gup_test kernel + array).")
 
 
 def print_inspects(rows, folios, traces):
@@ -243,7 +256,7 @@ def print_inspects(rows, folios, traces):
               f"{t['own_pins_us'] / 1e3:.0f} ms + the rest "
               f"{rest / 1e3:.0f} ms")
     if traces:
-        print("the rest: sorting each lookup's pages by folio, describing "
+        print("the rest: counting each lookup's references by folio, describing "
               "the runs, pinstat's own pins per record,\ndropping the "
               "lookup's references, copying out (function_graph, one "
               "more INSPECT of each)")
