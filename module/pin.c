@@ -441,4 +441,3 @@ size_t pinstat_pin_bookkeeping(const struct pinstat_pin *pin)
 {
 	return sizeof(*pin) + (size_t)pin->capacity * sizeof(*pin->entries);
 }
-
