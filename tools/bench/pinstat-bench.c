@@ -54,7 +54,6 @@
 #define GUP_PAGES_PER_CALL	512
 
 #define BIT_ULL(nr)	(1ULL << (nr))
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* /proc/PID/pagemap: bit 63 present, bits 0-54 the PFN. */
 #define PM_PRESENT	BIT_ULL(63)

@@ -143,7 +143,7 @@ const char *pinstat_kind_str(unsigned int kind)
 		[PINSTAT_KIND_ZERO] = "zero",
 	};
 
-	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }
 
 /* Value of "key=value" or "key value" lines in a file, or -1. */
@@ -578,7 +578,7 @@ static int alloc_file(struct pinstat_buf *buf, size_t len)
 int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
 		      size_t len)
 {
-	volatile char *p;
+	const char *p;
 	size_t off;
 	int ret;
 
@@ -619,9 +619,12 @@ int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
 		if (ret)
 			return ret;
 		madvise(buf->addr, len, MADV_NOHUGEPAGE);
-		/* A read fault of untouched anonymous memory maps the zero page. */
+		/*
+		 * A read fault of untouched anonymous memory maps the zero
+		 * page: the asm takes each byte as an input, so it is read.
+		 */
 		for (p = buf->addr, off = 0; off < len; off += SZ_4K)
-			(void)p[off];
+			asm volatile("" : : "r" (p[off]));
 		return 0;
 	case BUF_MTHP_64K:
 		return alloc_mthp(buf, len);

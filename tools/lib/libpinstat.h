@@ -16,7 +16,11 @@
 #define SZ_4K	(4096UL)
 #define SZ_64K	(64UL << 10)
 #define SZ_2M	(2UL << 20)
-#define SZ_1G	(1UL << 30)
+#define SZ_1G	(1024UL << 20)
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 int pinstat_open(void);
 int pinstat_pin(int fd, const void *addr, size_t len, unsigned int flags,

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,54 +29,56 @@ enum {
 
 static bool json;
 
+static const char usage_text[] =
+	"NAME\n"
+	"    pinstat - pin buffers and show who pins what (pinstat.ko)\n"
+	"\n"
+	"SYNOPSIS\n"
+	"    pinstat [--json] pin --kind KIND --size SIZE [--write] [--longterm]\n"
+	"                         [--hold [SECONDS]]\n"
+	"    pinstat [--json] summary\n"
+	"    pinstat [--json] report [HANDLE] [--session ID]\n"
+	"    pinstat [--json] folios\n"
+	"    pinstat [--json] inspect --pid PID (--range START-END | --all)\n"
+	"    pinstat --help\n"
+	"\n"
+	"DESCRIPTION\n"
+	"    pin      map SIZE bytes of KIND memory (anon, thp, hugetlb-2m,\n"
+	"             hugetlb-1g, shmem, file, zero, mthp-64k), pin them through\n"
+	"             /dev/pinstat and print the pin and its folios; with --hold,\n"
+	"             keep the pin for SECONDS (default: until SIGINT or SIGTERM).\n"
+	"             SIZE takes K, M and G suffixes.\n"
+	"    summary  the module's counters (debugfs summary).\n"
+	"    report   every live pin of every session (debugfs pins); with HANDLE,\n"
+	"             the folios of that pin (of session ID, if several have it).\n"
+	"    folios   every folio record of every pin (debugfs folios).\n"
+	"    inspect  the folios mapped in process PID, in START-END (hexadecimal\n"
+	"             or decimal addresses) or in all its mappings, without pinning\n"
+	"             or faulting anything: pin counts (exact on large folios,\n"
+	"             estimated on small ones), pinstat's own and foreign pins.\n"
+	"             Needs CAP_SYS_ADMIN.\n"
+	"\n"
+	"    --json   print one JSON document instead of a table (field names are\n"
+	"             listed in the README and do not change).  A field's type\n"
+	"             depends on its name only: comm, flags, kind, perms, name\n"
+	"             and, in report without HANDLE, pincount are strings, the\n"
+	"             others numbers (a value of a number field that debugfs did\n"
+	"             not write as a number is printed as a string, unchanged).\n"
+	"             Strings are valid UTF-8: each invalid byte sequence becomes\n"
+	"             U+FFFD, control characters \\u00XX.\n"
+	"\n"
+	"EXIT STATUS\n"
+	"    0 success; 1 the operation failed (the message names the cause);\n"
+	"    2 bad usage; 3 pinstat.ko is not loaded or debugfs is not mounted;\n"
+	"    4 permission denied.\n";
+
 static void usage(FILE *f)
 {
-	fputs(
-"NAME\n"
-"    pinstat - pin buffers and show who pins what (pinstat.ko)\n"
-"\n"
-"SYNOPSIS\n"
-"    pinstat [--json] pin --kind KIND --size SIZE [--write] [--longterm]\n"
-"                         [--hold [SECONDS]]\n"
-"    pinstat [--json] summary\n"
-"    pinstat [--json] report [HANDLE] [--session ID]\n"
-"    pinstat [--json] folios\n"
-"    pinstat [--json] inspect --pid PID (--range START-END | --all)\n"
-"    pinstat --help\n"
-"\n"
-"DESCRIPTION\n"
-"    pin      map SIZE bytes of KIND memory (anon, thp, hugetlb-2m,\n"
-"             hugetlb-1g, shmem, file, zero, mthp-64k), pin them through\n"
-"             /dev/pinstat and print the pin and its folios; with --hold,\n"
-"             keep the pin for SECONDS (default: until SIGINT or SIGTERM).\n"
-"             SIZE takes K, M and G suffixes.\n"
-"    summary  the module's counters (debugfs summary).\n"
-"    report   every live pin of every session (debugfs pins); with HANDLE,\n"
-"             the folios of that pin (of session ID, if several have it).\n"
-"    folios   every folio record of every pin (debugfs folios).\n"
-"    inspect  the folios mapped in process PID, in START-END (hexadecimal\n"
-"             or decimal addresses) or in all its mappings, without pinning\n"
-"             or faulting anything: pin counts (exact on large folios,\n"
-"             estimated on small ones), pinstat's own and foreign pins.\n"
-"             Needs CAP_SYS_ADMIN.\n"
-"\n"
-"    --json   print one JSON document instead of a table (field names are\n"
-"             listed in the README and do not change).  A field's type\n"
-"             depends on its name only: comm, flags, kind, perms, name\n"
-"             and, in report without HANDLE, pincount are strings, the\n"
-"             others numbers (a value of a number field that debugfs did\n"
-"             not write as a number is printed as a string, unchanged).\n"
-"             Strings are valid UTF-8: each invalid byte sequence becomes\n"
-"             U+FFFD, control characters \\u00XX.\n"
-"\n"
-"EXIT STATUS\n"
-"    0 success; 1 the operation failed (the message names the cause);\n"
-"    2 bad usage; 3 pinstat.ko is not loaded or debugfs is not mounted;\n"
-"    4 permission denied.\n", f);
+	fputs(usage_text, f);
 }
 
-static int fail(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+[[gnu::format(printf, 2, 3)]]
+static int fail(int code, const char *fmt, ...);
 
 static int fail(int code, const char *fmt, ...)
 {
@@ -98,10 +101,12 @@ static int fail_errno(int err, const char *what)
 	case ENOENT:
 	case ENODEV:
 		if (stat("/sys/kernel/debug/pinstat", &st) && !stat(PINSTAT_PARAMS, &st))
-			return fail(EXIT_NO_MODULE, "%s: debugfs is not mounted (mount -t debugfs none /sys/kernel/debug)",
+			return fail(EXIT_NO_MODULE,
+				    "%s: debugfs is not mounted (mount -t debugfs none /sys/kernel/debug)",
 				    what);
 		if (stat(PINSTAT_PARAMS, &st))
-			return fail(EXIT_NO_MODULE, "%s: pinstat.ko is not loaded (insmod pinstat.ko)",
+			return fail(EXIT_NO_MODULE,
+				    "%s: pinstat.ko is not loaded (insmod pinstat.ko)",
 				    what);
 		return fail(EXIT_FAILED, "%s: %s", what, strerror(err));
 	case EACCES:
@@ -120,9 +125,21 @@ static int parse_size(const char *s, size_t *out)
 	unsigned long long v = strtoull(s, &end, 0);
 
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
 	}
 	if (*end || !v || end == s)
 		return -EINVAL;
@@ -306,8 +323,7 @@ static void table_line(const struct pinstat_line *l)
 	putchar('\n');
 }
 
-static const char *const record_columns =
-	"ADDR              PFN        ORDER KIND      PAGES    PINCOUNT   EXACT REFCOUNT   MAPCOUNT OWN      FOREIGN  HEADROOM";
+#define RECORD_COLUMNS	"ADDR              PFN        ORDER KIND      PAGES    PINCOUNT   EXACT REFCOUNT   MAPCOUNT OWN      FOREIGN  HEADROOM"
 
 static void record_row(const struct pinstat_folio_record *r)
 {
@@ -335,14 +351,15 @@ static void record_json(const struct pinstat_folio_record *r, int vma)
 	if (vma >= 0)
 		printf(", \"vma\": %d", vma);
 	if (present)
-		printf(", \"pfn\": %llu, \"first_page\": %u, \"order\": %u, \"kind\": \"%s\", \"pincount\": %llu, \"pincount_exact\": %s, \"refcount\": %u, \"mapcount\": %d, \"maybe_dma_pinned\": %s, \"own_pins\": %u, \"foreign_pins\": %u, \"pin_headroom\": %u",
-		       (unsigned long long)r->pfn, r->first_page, r->order,
-		       pinstat_kind_str(r->kind),
-		       (unsigned long long)r->pincount,
-		       r->flags & PINSTAT_FOLIO_EXACT ? "true" : "false",
-		       r->refcount, r->mapcount,
-		       r->flags & PINSTAT_FOLIO_MAYBE_DMA_PINNED ? "true" : "false",
-		       r->own_pins, r->foreign_pins, r->pin_headroom);
+		fprintf(stdout,
+			", \"pfn\": %llu, \"first_page\": %u, \"order\": %u, \"kind\": \"%s\", \"pincount\": %llu, \"pincount_exact\": %s, \"refcount\": %u, \"mapcount\": %d, \"maybe_dma_pinned\": %s, \"own_pins\": %u, \"foreign_pins\": %u, \"pin_headroom\": %u",
+			(unsigned long long)r->pfn, r->first_page, r->order,
+			pinstat_kind_str(r->kind),
+			(unsigned long long)r->pincount,
+			r->flags & PINSTAT_FOLIO_EXACT ? "true" : "false",
+			r->refcount, r->mapcount,
+			r->flags & PINSTAT_FOLIO_MAYBE_DMA_PINNED ? "true" : "false",
+			r->own_pins, r->foreign_pins, r->pin_headroom);
 	putchar('}');
 }
 
@@ -375,7 +392,7 @@ static int read_maps(int pid, struct vma **out, size_t *nr)
 			   &v[n].end, v[n].perms, v[n].name) < 3)
 			continue;
 		if (!v[n].name[0])
-			strcpy(v[n].name, "[anon]");
+			snprintf(v[n].name, sizeof(v[n].name), "[anon]");
 		n++;
 	}
 	fclose(f);
@@ -412,7 +429,7 @@ static void print_records(const struct pinstat_folio_record *r, size_t nr,
 		return;
 	}
 	if (!vmas)
-		puts(record_columns);
+		puts(RECORD_COLUMNS);
 	for (i = 0; i < nr; i++) {
 		vma = vmas ? vma_of(vmas, nr_vmas, r[i].addr) : -1;
 		if (vmas && vma != last) {
@@ -420,14 +437,14 @@ static void print_records(const struct pinstat_folio_record *r, size_t nr,
 				printf("%sVMA %#lx-%#lx %s %s\n", last == -2 ? "" : "\n",
 				       vmas[vma].start, vmas[vma].end,
 				       vmas[vma].perms, vmas[vma].name);
-			puts(record_columns);
+			puts(RECORD_COLUMNS);
 			last = vma;
 		}
 		record_row(&r[i]);
 	}
 }
 
-static volatile sig_atomic_t stop;
+static atomic_int stop;
 
 static void on_signal(int sig)
 {
@@ -457,42 +474,54 @@ static int cmd_pin(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'k':
-			for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			for (i = 0; i < ARRAY_SIZE(kinds); i++)
 				if (!strcmp(optarg, kinds[i].name))
 					kind = kinds[i].kind;
 			if (kind < 0)
-				return fail(EXIT_USAGE, "unknown kind '%s' (anon, thp, hugetlb-2m, hugetlb-1g, shmem, file, zero, mthp-64k)",
+				return fail(EXIT_USAGE,
+					    "unknown kind '%s' (anon, thp, hugetlb-2m, hugetlb-1g, shmem, file, zero, mthp-64k)",
 					    optarg);
 			break;
 		case 's':
 			if (parse_size(optarg, &size))
 				return fail(EXIT_USAGE, "bad size '%s'", optarg);
 			break;
-		case 'w': flags |= PINSTAT_PIN_WRITE; break;
-		case 'l': flags |= PINSTAT_PIN_LONGTERM; break;
-		case 'j': json = true; break;
+		case 'w':
+			flags |= PINSTAT_PIN_WRITE;
+			break;
+		case 'l':
+			flags |= PINSTAT_PIN_LONGTERM;
+			break;
+		case 'j':
+			json = true;
+			break;
 		case 'H':
 			hold = 0;
 			/* --hold SECONDS as well as --hold=SECONDS */
 			if (!optarg && optind < argc && argv[optind][0] >= '0' &&
 			    argv[optind][0] <= '9')
 				optarg = argv[optind++];
-			if (optarg && (hold = strtol(optarg, NULL, 10)) <= 0)
-				return fail(EXIT_USAGE, "bad --hold '%s'", optarg);
+			if (optarg) {
+				hold = strtol(optarg, NULL, 10);
+				if (hold <= 0)
+					return fail(EXIT_USAGE, "bad --hold '%s'", optarg);
+			}
 			break;
 		default:
 			return EXIT_USAGE;
 		}
 	}
 	if (kind < 0 || !size || optind != argc)
-		return fail(EXIT_USAGE, "usage: pinstat pin --kind KIND --size SIZE [--write] [--longterm] [--hold [SECONDS]]");
+		return fail(EXIT_USAGE,
+			    "usage: pinstat pin --kind KIND --size SIZE [--write] [--longterm] [--hold [SECONDS]]");
 
 	fd = pinstat_open();
 	if (fd < 0)
 		return fail_errno(-fd, PINSTAT_DEV);
 	ret = pinstat_buf_alloc(&buf, kind, size);
 	if (ret == -EOPNOTSUPP)
-		return fail(EXIT_FAILED, "no %s memory on this machine (huge pages reserved? THP enabled?)",
+		return fail(EXIT_FAILED,
+			    "no %s memory on this machine (huge pages reserved? THP enabled?)",
 			    pinstat_buf_kind_str(kind));
 	if (ret)
 		return fail_errno(-ret, "allocating the buffer");
@@ -504,23 +533,25 @@ static int cmd_pin(int argc, char **argv)
 		return fail_errno(-ret, "REPORT");
 
 	if (json) {
-		printf("{\"pid\": %d, \"handle\": %u, \"kind\": \"%s\", \"addr\": %llu, \"len\": %zu, \"write\": %s, \"longterm\": %s, \"nr_pages\": %llu, \"nr_folios\": %llu, \"pin_ns\": %llu, \"bookkeeping_bytes\": %llu, \"folios\": ",
-		       getpid(), a.handle, pinstat_buf_kind_str(kind),
-		       (unsigned long long)(unsigned long)buf.addr, buf.len,
-		       flags & PINSTAT_PIN_WRITE ? "true" : "false",
-		       flags & PINSTAT_PIN_LONGTERM ? "true" : "false",
-		       (unsigned long long)a.nr_pages,
-		       (unsigned long long)a.nr_folios,
-		       (unsigned long long)a.pin_ns,
-		       (unsigned long long)a.bookkeeping_bytes);
+		fprintf(stdout,
+			"{\"pid\": %d, \"handle\": %u, \"kind\": \"%s\", \"addr\": %llu, \"len\": %zu, \"write\": %s, \"longterm\": %s, \"nr_pages\": %llu, \"nr_folios\": %llu, \"pin_ns\": %llu, \"bookkeeping_bytes\": %llu, \"folios\": ",
+			getpid(), a.handle, pinstat_buf_kind_str(kind),
+			(unsigned long long)(unsigned long)buf.addr, buf.len,
+			flags & PINSTAT_PIN_WRITE ? "true" : "false",
+			flags & PINSTAT_PIN_LONGTERM ? "true" : "false",
+			(unsigned long long)a.nr_pages,
+			(unsigned long long)a.nr_folios,
+			(unsigned long long)a.pin_ns,
+			(unsigned long long)a.bookkeeping_bytes);
 		print_records(recs, nr, NULL, 0);
 		printf("}\n");
 	} else {
-		printf("pid %d pinned %zu bytes of %s at %p: handle %u, %llu pages in %llu folio records, %.3f ms, %llu bytes of bookkeeping\n",
-		       getpid(), buf.len, pinstat_buf_kind_str(kind), buf.addr,
-		       a.handle, (unsigned long long)a.nr_pages,
-		       (unsigned long long)a.nr_folios, a.pin_ns / 1e6,
-		       (unsigned long long)a.bookkeeping_bytes);
+		fprintf(stdout,
+			"pid %d pinned %zu bytes of %s at %p: handle %u, %llu pages in %llu folio records, %.3f ms, %llu bytes of bookkeeping\n",
+			getpid(), buf.len, pinstat_buf_kind_str(kind), buf.addr,
+			a.handle, (unsigned long long)a.nr_pages,
+			(unsigned long long)a.nr_folios, a.pin_ns / 1e6,
+			(unsigned long long)a.bookkeeping_bytes);
 		print_records(recs, nr, NULL, 0);
 	}
 	fflush(stdout);
@@ -641,9 +672,14 @@ static int cmd_report(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
-		case 's': session = optarg; break;
-		case 'j': json = true; break;
-		default: return EXIT_USAGE;
+		case 's':
+			session = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
@@ -721,17 +757,24 @@ static int cmd_inspect(int argc, char **argv)
 			break;
 		case 'r':
 			if (parse_range(optarg, &start, &end))
-				return fail(EXIT_USAGE, "bad range '%s': START-END, START below END",
+				return fail(EXIT_USAGE,
+					    "bad range '%s': START-END, START below END",
 					    optarg);
 			range = true;
 			break;
-		case 'a': all = true; break;
-		case 'j': json = true; break;
-		default: return EXIT_USAGE;
+		case 'a':
+			all = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			return EXIT_USAGE;
 		}
 	}
 	if (!pid || all == range || optind != argc)
-		return fail(EXIT_USAGE, "usage: pinstat inspect --pid PID (--range START-END | --all)");
+		return fail(EXIT_USAGE,
+			    "usage: pinstat inspect --pid PID (--range START-END | --all)");
 
 	fd = pinstat_open();
 	if (fd < 0)
@@ -800,21 +843,23 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			continue;
+		}
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return EXIT_OK;
-		} else {
-			usage(stderr);
-			return fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
 		}
+		usage(stderr);
+		return fail(EXIT_USAGE, "unknown option '%s'", argv[i]);
 	}
 	if (i == argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
+	for (c = 0; c < ARRAY_SIZE(cmds); c++)
 		if (!strcmp(argv[i], cmds[c].name))
 			return cmds[c].run(argc - i, argv + i);
-	return fail(EXIT_USAGE, "unknown command '%s' (pin, summary, report, folios, inspect; --help)",
+	return fail(EXIT_USAGE,
+		    "unknown command '%s' (pin, summary, report, folios, inspect; --help)",
 		    argv[i]);
 }

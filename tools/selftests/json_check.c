@@ -155,13 +155,20 @@ static int value(int depth)
 	if (depth > 64)
 		return -1;
 	switch (*p) {
-	case '{': return members(depth, '}', 1);
-	case '[': return members(depth, ']', 0);
-	case '"': return string();
-	case 't': return strncmp(p, "true", 4) ? -1 : (p += 4, 0);
-	case 'f': return strncmp(p, "false", 5) ? -1 : (p += 5, 0);
-	case 'n': return strncmp(p, "null", 4) ? -1 : (p += 4, 0);
-	default: return number();
+	case '{':
+		return members(depth, '}', 1);
+	case '[':
+		return members(depth, ']', 0);
+	case '"':
+		return string();
+	case 't':
+		return strncmp(p, "true", 4) ? -1 : (p += 4, 0);
+	case 'f':
+		return strncmp(p, "false", 5) ? -1 : (p += 5, 0);
+	case 'n':
+		return strncmp(p, "null", 4) ? -1 : (p += 4, 0);
+	default:
+		return number();
 	}
 }
 
@@ -178,7 +185,8 @@ int main(void)
 	if (!buf)
 		return 2;
 	buf[len] = 0;
-	start = p = buf;
+	p = buf;
+	start = buf;
 	if (value(0) == 0) {
 		ws();
 		if (p == start + len)	/* a NUL byte is not the end */

@@ -24,7 +24,8 @@ FIXTURE(errors) {
 
 FIXTURE_SETUP(errors)
 {
-	SESSION_SETUP(&self->s);
+	if (!session_open(_metadata, &self->s))
+		return;
 	self->mem = mmap(NULL, 4 * PAGE_SZ, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->mem);
@@ -39,9 +40,11 @@ FIXTURE_TEARDOWN(errors)
 
 /* The failed request left no pin behind, here or in the kernel. */
 #define EXPECT_UNCHANGED(s) do {					\
-	EXPECT_EQ((s)->pins, pinstat_summary("pins"));			\
-	EXPECT_EQ((s)->pages, pinstat_summary("pages"));		\
-	EXPECT_EQ((s)->vm_pinned, pinstat_vmstat_pinned());		\
+	struct session *__s = (s);					\
+									\
+	EXPECT_EQ(__s->pins, pinstat_summary("pins"));			\
+	EXPECT_EQ(__s->pages, pinstat_summary("pages"));		\
+	EXPECT_EQ(__s->vm_pinned, pinstat_vmstat_pinned());		\
 } while (0)
 
 static int pin_raw(int fd, struct pinstat_pin_args *args)

@@ -48,7 +48,8 @@ FIXTURE_SETUP(fault)
 		fputs("0", f);
 		fclose(f);
 	}
-	SESSION_SETUP(&self->s);
+	if (!session_open(_metadata, &self->s))
+		return;
 }
 
 FIXTURE_TEARDOWN(fault)
@@ -67,10 +68,11 @@ FIXTURE_TEARDOWN(fault)
 static const enum pinstat_buf_kind anon_kinds[] = { BUF_ANON, BUF_THP };
 
 #define ALLOC_OR_CONTINUE(buf, kind, len) ({				\
-	int __ret = pinstat_buf_alloc(buf, kind, len);			\
+	enum pinstat_buf_kind __kind = (kind);				\
+	int __ret = pinstat_buf_alloc(buf, __kind, len);		\
 	if (__ret == -EOPNOTSUPP)					\
 		TH_LOG("%s memory not available: not tested",		\
-		       pinstat_buf_kind_str(kind));			\
+		       pinstat_buf_kind_str(__kind));			\
 	else								\
 		ASSERT_EQ(0, __ret);					\
 	__ret == 0;							\
@@ -330,7 +332,7 @@ static void child_pins_and_dies(struct __test_metadata *_metadata, bool kill_it)
 
 		if (fd < 0)
 			_exit(2);
-		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
 			if (pinstat_buf_alloc(&buf, kinds[k], SZ_2M))
 				continue;
 			if (pinstat_pin(fd, buf.addr, buf.len,

@@ -28,7 +28,8 @@ FIXTURE(pinstat) {
 
 FIXTURE_SETUP(pinstat)
 {
-	SESSION_SETUP(&self->s);
+	if (!session_open(_metadata, &self->s))
+		return;
 }
 
 FIXTURE_TEARDOWN(pinstat)
@@ -93,15 +94,22 @@ FIXTURE_VARIANT_ADD(pinstat, zero_page) {
 	.kind = PINSTAT_KIND_ZERO, .flags = 0,
 };
 
-/* Map the variant's memory, or skip the test when the kernel has none. */
-#define ALLOC_OR_SKIP(buf) do {						\
-	int __ret = pinstat_buf_alloc(buf, variant->buf_kind, variant->len); \
-									\
-	if (__ret == -EOPNOTSUPP)					\
-		SKIP(return, "%s memory not available on this kernel/config", \
-		     pinstat_buf_kind_str(variant->buf_kind));		\
-	ASSERT_EQ(0, __ret);						\
-} while (0)
+/*
+ * Map the variant's memory; false when the kernel has none: the test is
+ * skipped and the caller returns at once.
+ */
+static bool alloc_or_skip(struct __test_metadata *_metadata,
+			  FIXTURE_VARIANT(pinstat) const *variant,
+			  struct pinstat_buf *buf)
+{
+	int ret = pinstat_buf_alloc(buf, variant->buf_kind, variant->len);
+
+	if (ret == -EOPNOTSUPP)
+		SKIP(return false, "%s memory not available on this kernel/config",
+		     pinstat_buf_kind_str(variant->buf_kind));
+	ASSERT_EQ(0, ret);
+	return true;
+}
 
 static size_t folio_pages(unsigned int order)
 {
@@ -110,7 +118,7 @@ static size_t folio_pages(unsigned int order)
 
 /* Fetch a pin's records and check their shape against the variant. */
 static void check_records(struct __test_metadata *_metadata,
-			  const FIXTURE_VARIANT(pinstat) *variant, int fd,
+			  FIXTURE_VARIANT(pinstat) const *variant, int fd,
 			  unsigned int handle, const struct pinstat_buf *buf,
 			  struct pinstat_folio_record **recs, size_t *nr)
 {
@@ -139,7 +147,7 @@ static void check_records(struct __test_metadata *_metadata,
 	}
 }
 
-static long long pinned_pages(const FIXTURE_VARIANT(pinstat) *variant)
+static long long pinned_pages(FIXTURE_VARIANT(pinstat) const *variant)
 {
 	/* The kernel takes no pin on the shared zero page. */
 	return variant->kind == PINSTAT_KIND_ZERO ? 0 : variant->len / PAGE_SZ;
@@ -158,7 +166,8 @@ TEST_F(pinstat, pin_twice_and_release)
 	size_t n1, n2, n3, i;
 	size_t per_folio = folio_pages(variant->order);
 
-	ALLOC_OR_SKIP(&buf);
+	if (!alloc_or_skip(_metadata, variant, &buf))
+		return;
 
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len, variant->flags, &a));
 	EXPECT_NE(0, a.handle);
@@ -223,7 +232,8 @@ TEST_F(pinstat, close_releases)
 	size_t n1, n2, i;
 	int fd2;
 
-	ALLOC_OR_SKIP(&buf);
+	if (!alloc_or_skip(_metadata, variant, &buf))
+		return;
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len, variant->flags, &a));
 	ASSERT_EQ(0, pinstat_report(self->s.fd, a.handle, &before, &n1));
 
@@ -262,7 +272,8 @@ TEST_F(pinstat, debugfs_matches_report)
 	size_t nr;
 	FILE *f;
 
-	ALLOC_OR_SKIP(&buf);
+	if (!alloc_or_skip(_metadata, variant, &buf))
+		return;
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len, variant->flags, &a));
 	ASSERT_EQ(0, pinstat_report(self->s.fd, a.handle, &recs, &nr));
 
@@ -305,7 +316,8 @@ FIXTURE(session) {
 
 FIXTURE_SETUP(session)
 {
-	SESSION_SETUP(&self->s);
+	if (!session_open(_metadata, &self->s))
+		return;
 }
 
 FIXTURE_TEARDOWN(session)
@@ -342,7 +354,7 @@ TEST_F(session, hugetlb_1g_three_pins)
 
 /* A 1 GiB pin on 2 MiB pages: 512 runs, at most 64 KiB of bookkeeping. */
 static void pin_1g_of(struct __test_metadata *_metadata, struct session *s,
-		     enum pinstat_buf_kind kind)
+		      enum pinstat_buf_kind kind)
 {
 	struct pinstat_pin_args a;
 	struct pinstat_buf buf;

@@ -24,24 +24,33 @@ struct session {
 	long long pages;
 };
 
-#define SESSION_SETUP(s) do {						\
-	(s)->fd = pinstat_open();					\
-	if ((s)->fd == -ENOENT || (s)->fd == -ENODEV)			\
-		SKIP(return, "no " PINSTAT_DEV ": pinstat.ko is not loaded"); \
-	ASSERT_GE((s)->fd, 0);						\
-	(s)->vm_pinned = pinstat_vmstat_pinned();			\
-	(s)->pins = pinstat_summary("pins");				\
-	(s)->pages = pinstat_summary("pages");				\
-	ASSERT_GE((s)->pins, 0)						\
-		TH_LOG(PINSTAT_DEBUGFS "/summary is not readable");	\
-} while (0)
+/*
+ * Open the session in FIXTURE_SETUP; false when the test is skipped (the
+ * module is not loaded), and the caller then returns at once.
+ */
+static inline bool session_open(struct __test_metadata *_metadata,
+				struct session *s)
+{
+	s->fd = pinstat_open();
+	if (s->fd == -ENOENT || s->fd == -ENODEV)
+		SKIP(return false, "no " PINSTAT_DEV ": pinstat.ko is not loaded");
+	ASSERT_GE(s->fd, 0);
+	s->vm_pinned = pinstat_vmstat_pinned();
+	s->pins = pinstat_summary("pins");
+	s->pages = pinstat_summary("pages");
+	ASSERT_GE(s->pins, 0)
+		TH_LOG(PINSTAT_DEBUGFS "/summary is not readable");
+	return true;
+}
 
 #define SESSION_TEARDOWN(s) do {					\
-	if ((s)->fd >= 0) {						\
-		close((s)->fd);						\
-		EXPECT_EQ((s)->pins, pinstat_summary("pins"));		\
-		EXPECT_EQ((s)->pages, pinstat_summary("pages"));	\
-		EXPECT_EQ((s)->vm_pinned, pinstat_vmstat_pinned());	\
+	struct session *__s = (s);					\
+									\
+	if (__s->fd >= 0) {						\
+		close(__s->fd);						\
+		EXPECT_EQ(__s->pins, pinstat_summary("pins"));		\
+		EXPECT_EQ(__s->pages, pinstat_summary("pages"));	\
+		EXPECT_EQ(__s->vm_pinned, pinstat_vmstat_pinned());	\
 	}								\
 } while (0)
 

@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +64,7 @@ static char *window;		/* WINDOW_SZ that the other thread churns */
 static char *ro_page;		/* readable, not writable */
 static char *guard;		/* a readable page followed by PROT_NONE */
 static struct pinstat_buf hugetlb;
-static volatile bool stop;
+static atomic_bool stop;
 
 static void *churn_main(void *arg)
 {
@@ -266,8 +267,12 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
 		switch (opt) {
-		case 'n': iterations = strtoul(optarg, NULL, 0); break;
-		case 's': seed = strtoul(optarg, NULL, 0); break;
+		case 'n':
+			iterations = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoul(optarg, NULL, 0);
+			break;
 		default:
 			fprintf(stderr, "usage: %s [-n ITERATIONS] [-s SEED]\n", argv[0]);
 			return 2;
@@ -366,8 +371,9 @@ int main(int argc, char **argv)
 			printf(" %s=%ld", strerrorname_np(j) ? strerrorname_np(j) : "?",
 			       errs[j]);
 	printf("\n");
-	printf("%sok 1 - fuzz: %lu iterations, every call succeeded or failed with a documented errno (%lld did not)\n",
-	       bad || i < iterations ? "not " : "", i, bad);
+	fprintf(stdout,
+		"%sok 1 - fuzz: %lu iterations, every call succeeded or failed with a documented errno (%lld did not)\n",
+		bad || i < iterations ? "not " : "", i, bad);
 
 	for (j = 0; j < NR_FDS; j++)
 		close(fds[j].fd);

@@ -38,7 +38,8 @@
 static const enum pinstat_buf_kind kinds[] = {
 	BUF_ANON, BUF_THP, BUF_HUGETLB_2M, BUF_SHMEM, BUF_FILE, BUF_ZERO,
 };
-#define NR_KINDS	(sizeof(kinds) / sizeof(kinds[0]))
+
+#define NR_KINDS	ARRAY_SIZE(kinds)
 
 static struct pinstat_buf bufs[NR_KINDS];
 static bool have[NR_KINDS];
@@ -229,12 +230,13 @@ static long compare(struct pinstat_folio_record **after, size_t *after_nr,
 				continue;
 			}
 			if (show && mismatches < 10)
-				printf("# %s record %zu: refcount %u -> %u, pincount %llu -> %llu, mapcount %d -> %d\n",
-				       pinstat_buf_kind_str(kinds[k]), j,
-				       b->refcount, a->refcount,
-				       (unsigned long long)b->pincount,
-				       (unsigned long long)a->pincount,
-				       b->mapcount, a->mapcount);
+				fprintf(stdout,
+					"# %s record %zu: refcount %u -> %u, pincount %llu -> %llu, mapcount %d -> %d\n",
+					pinstat_buf_kind_str(kinds[k]), j,
+					b->refcount, a->refcount,
+					(unsigned long long)b->pincount,
+					(unsigned long long)a->pincount,
+					b->mapcount, a->mapcount);
 			mismatches++;
 		}
 	}
@@ -285,12 +287,21 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "d:p:t:s:")) != -1) {
 		switch (opt) {
-		case 'd': seconds = atof(optarg); break;
-		case 'p': nr_procs = atoi(optarg); break;
-		case 't': nr_threads = atoi(optarg); break;
-		case 's': seed = strtoul(optarg, NULL, 0); break;
+		case 'd':
+			seconds = atof(optarg);
+			break;
+		case 'p':
+			nr_procs = atoi(optarg);
+			break;
+		case 't':
+			nr_threads = atoi(optarg);
+			break;
+		case 's':
+			seed = strtoul(optarg, NULL, 0);
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]\n",
+			fprintf(stderr,
+				"usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]\n",
 				argv[0]);
 			return 2;
 		}
@@ -368,10 +379,11 @@ int main(int argc, char **argv)
 			kill(pids[i], SIGKILL);
 		waitpid(pids[i], NULL, 0);
 	}
-	printf("# %.1f s, %d processes x %d threads, seed %u: %ld pins, %ld unpins, %ld reports (%.0f calls/s), refused: %ld at a session limit, %ld long-term write pins of a file\n",
-	       now() - t0, nr_procs, nr_threads, seed, sum.pins, sum.unpins,
-	       sum.reports, (sum.pins + sum.unpins + sum.reports) / (now() - t0),
-	       sum.refused_limit, sum.refused_longterm_file);
+	fprintf(stdout,
+		"# %.1f s, %d processes x %d threads, seed %u: %ld pins, %ld unpins, %ld reports (%.0f calls/s), refused: %ld at a session limit, %ld long-term write pins of a file\n",
+		now() - t0, nr_procs, nr_threads, seed, sum.pins, sum.unpins,
+		sum.reports, (sum.pins + sum.unpins + sum.reports) / (now() - t0),
+		sum.refused_limit, sum.refused_longterm_file);
 	if (sum.bad)
 		printf("# %ld calls failed unexpectedly, first: %s: %s\n", sum.bad,
 		       sum.bad_what, strerror(sum.bad_errno));
@@ -400,8 +412,9 @@ int main(int argc, char **argv)
 	}
 	printf("# folio counts compared %d time(s) (transient references)\n",
 	       tries + 1);
-	printf("%sok 2 - stress: every folio's pin count and map count back to its start (%ld differ)\n",
-	       ok && !mismatches ? "" : "not ", mismatches);
+	fprintf(stdout,
+		"%sok 2 - stress: every folio's pin count and map count back to its start (%ld differ)\n",
+		ok && !mismatches ? "" : "not ", mismatches);
 	if (mismatches)
 		ok = false;
 
@@ -409,8 +422,9 @@ int main(int argc, char **argv)
 	    pinstat_vmstat_pinned() == vm_probe;
 	close(probe);
 	i = i && pinstat_vmstat_pinned() == vm0 && pinstat_summary("pins") == 0;
-	printf("%sok 3 - stress: pinstat's pins/pages and nr_foll_pin_acquired - nr_foll_pin_released back to their start\n",
-	       i ? "" : "not ");
+	fprintf(stdout,
+		"%sok 3 - stress: pinstat's pins/pages and nr_foll_pin_acquired - nr_foll_pin_released back to their start\n",
+		i ? "" : "not ");
 	for (k = 0; k < NR_KINDS; k++)
 		if (have[k])
 			pinstat_buf_free(&bufs[k]);
