@@ -162,7 +162,7 @@ static struct pinstat_folio_record *report(struct kunit *test, u32 handle,
 
 	KUNIT_ASSERT_EQ(test, ioc(test, PINSTAT_IOC_REPORT, &args, sizeof(args)),
 			0L);
-	KUNIT_ASSERT_EQ(test, args.nr_records, (u32)args.nr_total);
+	KUNIT_ASSERT_EQ(test, args.nr_records, (u32)args.nr_runs);
 	recs = kunit_kcalloc(test, args.nr_records + 1, sizeof(*recs),
 			     GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, recs);
@@ -199,15 +199,15 @@ static void pin_small_pages_counts(struct kunit *test)
 				  PINSTAT_PIN_WRITE, &a), 0L);
 	KUNIT_EXPECT_NE(test, a.handle, 0U);
 	KUNIT_EXPECT_EQ(test, a.nr_pages, 8ULL);
-	KUNIT_EXPECT_EQ(test, a.nr_folios, 8ULL);
-	KUNIT_EXPECT_EQ(test, a.folios_by_order[0], 8ULL);
+	KUNIT_EXPECT_EQ(test, a.nr_runs, 8ULL);
+	KUNIT_EXPECT_EQ(test, a.runs_by_order[0], 8ULL);
 	/* One 8-byte slot a small page, after the pin record. */
 	KUNIT_EXPECT_EQ(test, a.bookkeeping_bytes,
 			(u64)(sizeof(struct pinstat_pin) + 8 * sizeof(long)));
 	pinstat_stats_read(&after);
 	KUNIT_EXPECT_EQ(test, after.pins, before.pins + 1);
 	KUNIT_EXPECT_EQ(test, after.pages, before.pages + 8);
-	KUNIT_EXPECT_EQ(test, after.folios, before.folios + 8);
+	KUNIT_EXPECT_EQ(test, after.runs, before.runs + 8);
 	KUNIT_EXPECT_EQ(test, after.bookkeeping,
 			before.bookkeeping + (s64)a.bookkeeping_bytes);
 	KUNIT_EXPECT_EQ(test, t->s->nr_pins, 1U);
@@ -347,14 +347,14 @@ static void report_size_query(struct kunit *test)
 	args.handle = a.handle;
 	KUNIT_EXPECT_EQ(test, ioc(test, PINSTAT_IOC_REPORT, &args, sizeof(args)),
 			0L);
-	KUNIT_EXPECT_EQ(test, args.nr_total, 5ULL);
+	KUNIT_EXPECT_EQ(test, args.nr_runs, 5ULL);
 	KUNIT_EXPECT_EQ(test, args.nr_records, 0U);
 
 	args.records = t->recs;
 	args.nr_records = 4;
 	KUNIT_EXPECT_EQ(test, ioc(test, PINSTAT_IOC_REPORT, &args, sizeof(args)),
 			(long)-ENOSPC);
-	KUNIT_EXPECT_EQ(test, args.nr_total, 5ULL);
+	KUNIT_EXPECT_EQ(test, args.nr_runs, 5ULL);
 }
 
 /* --- limits -------------------------------------------------------- */
@@ -654,12 +654,12 @@ static void bad_input(struct kunit *test)
 	/* Nothing moved but the failure count. */
 	KUNIT_EXPECT_EQ(test, after.pins, before.pins);
 	KUNIT_EXPECT_EQ(test, after.pages, before.pages);
-	KUNIT_EXPECT_EQ(test, after.folios, before.folios);
+	KUNIT_EXPECT_EQ(test, after.runs, before.runs);
 	KUNIT_EXPECT_EQ(test, after.bookkeeping, before.bookkeeping);
 	KUNIT_EXPECT_EQ(test, after.failures, before.failures + 1);
 	KUNIT_EXPECT_EQ(test, t->s->nr_pins, c->setup == SETUP_PIN ? 1U : 0U);
 	if (c->expected == -ENOSPC)
-		KUNIT_EXPECT_EQ(test, arg.report.nr_total, (u64)MEM_PAGES);
+		KUNIT_EXPECT_EQ(test, arg.report.nr_runs, (u64)MEM_PAGES);
 }
 
 /* --- debugfs ------------------------------------------------------- */
@@ -741,9 +741,9 @@ static void debugfs_summary_matches(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, key_value(text, "pages"), snap.pages);
 	KUNIT_EXPECT_EQ(test, key_value(text, "bytes_pinned"),
 			snap.pages * (s64)PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, key_value(text, "folios"), snap.folios);
+	KUNIT_EXPECT_EQ(test, key_value(text, "runs"), snap.runs);
 	KUNIT_EXPECT_EQ(test, key_value(text, "bookkeeping"), snap.bookkeeping);
-	KUNIT_EXPECT_GE(test, key_value(text, "folios_order0"), 6LL);
+	KUNIT_EXPECT_GE(test, key_value(text, "runs_order0"), 6LL);
 	KUNIT_EXPECT_EQ(test, key_value(text, "max_pins_per_session"),
 			(long long)pinstat_max_pins_per_session);
 	KUNIT_EXPECT_GE(test, key_value(text, "nr_foll_pin_acquired"), 0LL);
@@ -764,7 +764,7 @@ static void debugfs_pins_lists_pin(struct kunit *test)
 			(long long)task_tgid_nr(current));
 	KUNIT_EXPECT_EQ(test, key_value(line, "addr"), (long long)t->mem);
 	KUNIT_EXPECT_EQ(test, key_value(line, "pages"), 3LL);
-	KUNIT_EXPECT_EQ(test, key_value(line, "folios"), 3LL);
+	KUNIT_EXPECT_EQ(test, key_value(line, "runs"), 3LL);
 	KUNIT_EXPECT_EQ(test, key_value(line, "bookkeeping"),
 			(long long)a.bookkeeping_bytes);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(line, "flags=write "));
@@ -775,7 +775,7 @@ static void debugfs_pins_lists_pin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, session_lines(text, t->s->id, NULL), 0);
 }
 
-static void debugfs_folios_match_report(struct kunit *test)
+static void debugfs_runs_match_report(struct kunit *test)
 {
 	struct pinstat_test *t = test->priv;
 	struct pinstat_folio_record *r;
@@ -785,7 +785,7 @@ static void debugfs_folios_match_report(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, pin(test, t->mem, 4 * PAGE_SIZE, 0, &a), 0L);
 	r = report(test, a.handle, &nr);
-	text = read_debugfs(test, &pinstat_folios_fops, READ_BUF);
+	text = read_debugfs(test, &pinstat_runs_fops, READ_BUF);
 	KUNIT_ASSERT_EQ(test, session_lines(text, t->s->id, &line), (int)nr);
 	KUNIT_EXPECT_EQ(test, key_value(line, "addr"), (long long)r[0].addr);
 	KUNIT_EXPECT_EQ(test, key_value(line, "pfn"), (long long)r[0].pfn);
@@ -802,7 +802,7 @@ static void debugfs_folios_match_report(struct kunit *test)
  * Many records read a few bytes at a time: the cursor must resume where
  * the last read stopped, every line once, in address order.
  */
-static void debugfs_folios_resume_in_small_reads(struct kunit *test)
+static void debugfs_runs_resume_in_small_reads(struct kunit *test)
 {
 	struct pinstat_test *t = test->priv;
 	struct pinstat_pin_args a, b;
@@ -814,7 +814,7 @@ static void debugfs_folios_resume_in_small_reads(struct kunit *test)
 			0L);
 	KUNIT_ASSERT_EQ(test, pin(test, t->mem, MEM_PAGES * PAGE_SIZE, 0, &b),
 			0L);
-	text = read_debugfs(test, &pinstat_folios_fops, 97);
+	text = read_debugfs(test, &pinstat_runs_fops, 97);
 	n = session_lines(text, t->s->id, &line);
 	KUNIT_ASSERT_EQ(test, n, 2 * MEM_PAGES);
 	for (i = 0; i < n; i++) {
@@ -869,8 +869,8 @@ static void check_large_folio(struct kunit *test, unsigned long addr,
 
 	KUNIT_ASSERT_EQ(test, pin(test, addr, SZ_2M, PINSTAT_PIN_WRITE |
 				  PINSTAT_PIN_LONGTERM, &a), 0L);
-	KUNIT_EXPECT_EQ(test, a.nr_folios, 1ULL);
-	KUNIT_EXPECT_EQ(test, a.folios_by_order[9], 1ULL);
+	KUNIT_EXPECT_EQ(test, a.nr_runs, 1ULL);
+	KUNIT_EXPECT_EQ(test, a.runs_by_order[9], 1ULL);
 	/* One tagged run: two slots. */
 	KUNIT_EXPECT_EQ(test, a.bookkeeping_bytes,
 			(u64)(sizeof(struct pinstat_pin) + 2 * sizeof(long)));
@@ -957,8 +957,8 @@ static struct kunit_case pinstat_test_cases[] = {
 	KUNIT_CASE_PARAM(bad_input, bad_input_gen_params),
 	KUNIT_CASE(debugfs_summary_matches),
 	KUNIT_CASE(debugfs_pins_lists_pin),
-	KUNIT_CASE(debugfs_folios_match_report),
-	KUNIT_CASE(debugfs_folios_resume_in_small_reads),
+	KUNIT_CASE(debugfs_runs_match_report),
+	KUNIT_CASE(debugfs_runs_resume_in_small_reads),
 	KUNIT_CASE(thp_pin_count_exact),
 	KUNIT_CASE(hugetlb_2m_pin_count_exact),
 	KUNIT_CASE(large_folio_released_with_session),

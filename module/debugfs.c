@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: /sys/kernel/debug/pinstat/{summary,pins,folios}.
+ * debugfs: /sys/kernel/debug/pinstat/{summary,pins,runs}.
  *
  * Every file prints one record a line as key=value pairs (README.md lists
- * the keys).  "pins" and "folios" can be long, so they are seq_files with a
+ * the keys).  "pins" and "runs" can be long, so they are seq_files with a
  * cursor (session id, handle, run) that survives between read() calls: the
  * next read resumes where the last stopped instead of walking from the start,
  * and a pin released in between is simply skipped.
@@ -20,8 +20,8 @@
 static struct dentry *pinstat_debugfs_dir;
 
 /**
- * struct pinstat_iter - cursor of a "pins" or "folios" reader
- * @per_pin: one record per pin ("pins") rather than per run ("folios")
+ * struct pinstat_iter - cursor of a "pins" or "runs" reader
+ * @per_pin: one record per pin ("pins") rather than per run ("runs")
  * @pos: seq_file position of the record the cursor is at
  * @session_id: session of that record (or the first one after it)
  * @handle: its pin (or the first one after it)
@@ -171,7 +171,7 @@ static const char *pinstat_pin_flags_name(u32 flags)
 
 static const char *pinstat_pin_count_name(const struct pinstat_pin *pin)
 {
-	if (pin->nr_large == pin->nr_folios)
+	if (pin->nr_large == pin->nr_runs)
 		return "exact";
 	return pin->nr_large ? "mixed" : "estimate";
 }
@@ -182,16 +182,16 @@ static int pinstat_pins_show(struct seq_file *m, void *v)
 	const struct pinstat_pin *pin = it->pin;
 
 	seq_printf(m,
-		   "session=%llu handle=%u pid=%d addr=0x%lx len=%lu flags=%s pages=%lu folios=%u bookkeeping=%zu pincount=%s comm=%s\n",
+		   "session=%llu handle=%u pid=%d addr=0x%lx len=%lu flags=%s pages=%lu runs=%u bookkeeping=%zu pincount=%s comm=%s\n",
 		   it->s->id, pin->handle, it->s->pid, pin->addr, pin->len,
 		   pinstat_pin_flags_name(pin->flags),
-		   pinstat_span_pages(pin->addr, pin->len), pin->nr_folios,
+		   pinstat_span_pages(pin->addr, pin->len), pin->nr_runs,
 		   pinstat_pin_bookkeeping(pin), pinstat_pin_count_name(pin),
 		   it->s->comm);
 	return 0;
 }
 
-static int pinstat_folios_show(struct seq_file *m, void *v)
+static int pinstat_runs_show(struct seq_file *m, void *v)
 {
 	struct pinstat_iter *it = v;
 	struct pinstat_folio_record rec;
@@ -214,11 +214,11 @@ static const struct seq_operations pinstat_pins_seq_ops = {
 	.show = pinstat_pins_show,
 };
 
-static const struct seq_operations pinstat_folios_seq_ops = {
+static const struct seq_operations pinstat_runs_seq_ops = {
 	.start = pinstat_seq_start,
 	.next = pinstat_seq_next,
 	.stop = pinstat_seq_stop,
-	.show = pinstat_folios_show,
+	.show = pinstat_runs_show,
 };
 
 static int pinstat_iter_open(struct file *file,
@@ -238,9 +238,9 @@ static int pinstat_pins_open(struct inode *inode, struct file *file)
 	return pinstat_iter_open(file, &pinstat_pins_seq_ops, true);
 }
 
-static int pinstat_folios_open(struct inode *inode, struct file *file)
+static int pinstat_runs_open(struct inode *inode, struct file *file)
 {
-	return pinstat_iter_open(file, &pinstat_folios_seq_ops, false);
+	return pinstat_iter_open(file, &pinstat_runs_seq_ops, false);
 }
 
 /* Not static: the KUnit suite reads the files through their real code. */
@@ -253,17 +253,17 @@ const struct file_operations pinstat_pins_fops = {
 };
 EXPORT_SYMBOL_IF_KUNIT(pinstat_pins_fops);
 
-const struct file_operations pinstat_folios_fops = {
+const struct file_operations pinstat_runs_fops = {
 	.owner = THIS_MODULE,
-	.open = pinstat_folios_open,
+	.open = pinstat_runs_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = seq_release_private,
 };
-EXPORT_SYMBOL_IF_KUNIT(pinstat_folios_fops);
+EXPORT_SYMBOL_IF_KUNIT(pinstat_runs_fops);
 
-/* Folios per order are summed from the live pins only when asked. */
-static void pinstat_show_folios_by_order(struct seq_file *m)
+/* Runs per folio order are summed from the live pins only when asked. */
+static void pinstat_show_runs_by_order(struct seq_file *m)
 {
 	u64 by_order[PINSTAT_NR_ORDERS] = {};
 	struct pinstat_session *s;
@@ -290,14 +290,14 @@ static void pinstat_show_folios_by_order(struct seq_file *m)
 
 	for (order = 0; order < PINSTAT_NR_ORDERS; order++)
 		if (by_order[order])
-			seq_printf(m, "folios_order%u=%llu\n", order,
+			seq_printf(m, "runs_order%u=%llu\n", order,
 				   by_order[order]);
 }
 
 static int pinstat_show_summary(struct seq_file *m, void *unused)
 {
 	pinstat_stats_show(m);
-	pinstat_show_folios_by_order(m);
+	pinstat_show_runs_by_order(m);
 	seq_printf(m, "max_pins_per_session=%u\n",
 		   READ_ONCE(pinstat_max_pins_per_session));
 	seq_printf(m, "max_pages_per_session=%u\n",
@@ -333,7 +333,7 @@ int pinstat_debugfs_init(void)
 	pinstat_debugfs_dir = dir;
 	debugfs_create_file("summary", 0400, dir, NULL, &pinstat_summary_fops);
 	debugfs_create_file("pins", 0400, dir, NULL, &pinstat_pins_fops);
-	debugfs_create_file("folios", 0400, dir, NULL, &pinstat_folios_fops);
+	debugfs_create_file("runs", 0400, dir, NULL, &pinstat_runs_fops);
 	return 0;
 }
 

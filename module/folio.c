@@ -11,15 +11,7 @@
 #include "pinstat_compat.h"
 #include "pinstat_internal.h"
 
-static const char *const pinstat_kind_names[] = {
-	[PINSTAT_KIND_OTHER] = "other",
-	[PINSTAT_KIND_ANON] = "anon",
-	[PINSTAT_KIND_ANON_THP] = "anon_thp",
-	[PINSTAT_KIND_HUGETLB] = "hugetlb",
-	[PINSTAT_KIND_SHMEM] = "shmem",
-	[PINSTAT_KIND_PAGECACHE] = "pagecache",
-	[PINSTAT_KIND_ZERO] = "zero",
-};
+static const char *const pinstat_kind_names[] = PINSTAT_KIND_NAMES;
 
 /**
  * pinstat_kind_name() - name of an enum pinstat_folio_kind value

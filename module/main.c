@@ -206,3 +206,4 @@ module_init(pinstat_init);
 module_exit(pinstat_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Pin user buffers on request and report exact pin statistics");
+MODULE_VERSION("0.3.0");

@@ -62,14 +62,14 @@ struct pinstat_packer {
 	u32 nr_entries;
 	u32 capacity;
 	u32 max_entries;
-	u32 nr_folios;
+	u32 nr_runs;
 	u32 nr_large;
 	u32 batch_small;
 	struct page *run_page;
 	struct folio *run_folio;
 	unsigned int run_order;
 	unsigned long run_pages;
-	u64 *folios_by_order;
+	u64 *runs_by_order;
 	unsigned int refcount_limit;
 	bool over_limit;
 };
@@ -87,11 +87,11 @@ static void pinstat_packer_flush(struct pinstat_packer *pk)
 			(unsigned long)pk->run_page | PINSTAT_RUN_TAG;
 		pk->entries[pk->nr_entries++] = pk->run_pages;
 	}
-	pk->nr_folios++;
+	pk->nr_runs++;
 	if (pk->run_order)
 		pk->nr_large++;
 	order = min_t(unsigned int, pk->run_order, PINSTAT_NR_ORDERS - 1);
-	pk->folios_by_order[order]++;
+	pk->runs_by_order[order]++;
 	pk->run_pages = 0;
 }
 
@@ -165,9 +165,9 @@ static unsigned long pinstat_packer_add_small(struct pinstat_packer *pk,
 		}
 	}
 	pk->nr_entries += j;
-	pk->nr_folios += j;
+	pk->nr_runs += j;
 	pk->batch_small += j;
-	pk->folios_by_order[0] += j;
+	pk->runs_by_order[0] += j;
 	if (over)
 		pk->over_limit = true;
 	return j;
@@ -292,7 +292,7 @@ static void pinstat_pin_shrink(struct pinstat_pin *pin)
  * @addr: first byte
  * @len: bytes, not 0; the caller has checked the range and its page count
  * @flags: PINSTAT_PIN_* flags
- * @folios_by_order: incremented by one per run, at the run's folio order
+ * @runs_by_order: incremented by one per run, at the run's folio order
  * @refcount_limit: highest refcount a pinned folio may be left with
  * @peak_bytes: set to the most bytes held for the pin while taking it (its
  *	record and entry array, before the array is shrunk to fit)
@@ -305,14 +305,14 @@ static void pinstat_pin_shrink(struct pinstat_pin *pin)
  */
 int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		      unsigned long len, u32 flags,
-		      u64 folios_by_order[PINSTAT_NR_ORDERS],
+		      u64 runs_by_order[PINSTAT_NR_ORDERS],
 		      unsigned int refcount_limit, u64 *peak_bytes)
 {
 	unsigned long start = addr & PAGE_MASK;
 	unsigned long nr_pages = pinstat_span_pages(addr, len);
 	unsigned int gup_flags = 0;
 	struct pinstat_packer pk = {
-		.folios_by_order = folios_by_order,
+		.runs_by_order = runs_by_order,
 		.max_entries = nr_pages,
 		.refcount_limit = refcount_limit,
 	};
@@ -373,7 +373,7 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 	pin->entries = pk.entries;
 	pin->nr_entries = pk.nr_entries;
 	pin->capacity = pk.capacity;
-	pin->nr_folios = pk.nr_folios;
+	pin->nr_runs = pk.nr_runs;
 	pin->nr_large = pk.nr_large;
 	pin->addr = addr;
 	pin->len = len;
@@ -385,7 +385,7 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 unpin_pinned:
 	pinstat_packer_flush(&pk);
 	/* Nothing was written through this pin: do not dirty the pages. */
-	pinstat_unpin_entries(pk.entries, pk.nr_entries, pk.nr_folios, false);
+	pinstat_unpin_entries(pk.entries, pk.nr_entries, pk.nr_runs, false);
 	kvfree(pk.entries);
 	kfree(batch);
 	return ret;
@@ -397,7 +397,7 @@ unpin_pinned:
  */
 void pinstat_unpin_range(struct pinstat_pin *pin)
 {
-	pinstat_unpin_entries(pin->entries, pin->nr_entries, pin->nr_folios,
+	pinstat_unpin_entries(pin->entries, pin->nr_entries, pin->nr_runs,
 			      pin->flags & PINSTAT_PIN_WRITE);
 	kvfree(pin->entries);
 	pin->entries = NULL;

@@ -10,7 +10,7 @@
  *   inspect.c  describe another process's pages without pinning them
  *   stats.c    module-wide counters
  *   session.c  one open file: its pins, limits, the ioctl operations
- *   debugfs.c  summary, pins and folios files
+ *   debugfs.c  summary, pins and runs files
  *   main.c     misc device, ioctl decoding, module parameters
  */
 #ifndef _PINSTAT_INTERNAL_H
@@ -41,7 +41,7 @@ struct seq_file;
  * @flags: PINSTAT_PIN_* flags
  * @nr_entries: used slots of @entries
  * @capacity: allocated slots of @entries
- * @nr_folios: runs in @entries
+ * @nr_runs: runs in @entries
  * @nr_large: runs on large folios, whose pin counts are exact
  */
 struct pinstat_pin {
@@ -52,7 +52,7 @@ struct pinstat_pin {
 	u32 flags;
 	u32 nr_entries;
 	u32 capacity;
-	u32 nr_folios;
+	u32 nr_runs;
 	u32 nr_large;
 };
 
@@ -82,7 +82,7 @@ struct pinstat_run_cursor {
 unsigned long pinstat_span_pages(unsigned long addr, unsigned long len);
 int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		      unsigned long len, u32 flags,
-		      u64 folios_by_order[PINSTAT_NR_ORDERS],
+		      u64 runs_by_order[PINSTAT_NR_ORDERS],
 		      unsigned int refcount_limit, u64 *peak_bytes);
 void pinstat_unpin_range(struct pinstat_pin *pin);
 bool pinstat_pin_next_run(const struct pinstat_pin *pin,
@@ -106,7 +106,7 @@ void pinstat_uncharge_pinned(struct mm_struct *mm, unsigned long nr_pages);
  * @sessions: open sessions
  * @pins: live pins
  * @pages: pages they hold
- * @folios: folio records they hold
+ * @runs: folio runs (records) they hold
  * @bookkeeping: bytes held for them
  * @failures: failed ioctl calls so far
  */
@@ -114,7 +114,7 @@ struct pinstat_stats_snapshot {
 	s64 sessions;
 	s64 pins;
 	s64 pages;
-	s64 folios;
+	s64 runs;
 	s64 bookkeeping;
 	s64 failures;
 };
@@ -199,7 +199,7 @@ long pinstat_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 /* debugfs.c */
 extern const struct file_operations pinstat_summary_fops;
 extern const struct file_operations pinstat_pins_fops;
-extern const struct file_operations pinstat_folios_fops;
+extern const struct file_operations pinstat_runs_fops;
 int pinstat_debugfs_init(void);
 void pinstat_debugfs_exit(void);
 

@@ -253,10 +253,10 @@ int pinstat_session_pin(struct pinstat_session *s,
 		ret = -ENOMEM;
 		goto uncharge;
 	}
-	memset(args->folios_by_order, 0, sizeof(args->folios_by_order));
+	memset(args->runs_by_order, 0, sizeof(args->runs_by_order));
 	start_ns = ktime_get_ns();
 	ret = pinstat_pin_range(pin, args->addr, args->len, args->flags,
-				args->folios_by_order,
+				args->runs_by_order,
 				READ_ONCE(pinstat_refcount_limit),
 				&args->bookkeeping_peak_bytes);
 	pin_ns = ktime_get_ns() - start_ns;
@@ -268,7 +268,7 @@ int pinstat_session_pin(struct pinstat_session *s,
 	 * answer first and count it first, so the counters never go below 0.
 	 */
 	args->nr_pages = nr_pages;
-	args->nr_folios = pin->nr_folios;
+	args->nr_runs = pin->nr_runs;
 	args->pin_ns = pin_ns;
 	args->bookkeeping_bytes = pinstat_pin_bookkeeping(pin);
 	pinstat_stats_pinned(pin, pin_ns);
@@ -373,10 +373,10 @@ free_buf:
 /**
  * pinstat_session_report() - PINSTAT_IOC_REPORT on a session
  * @s: the session
- * @args: the ioctl argument, copied in; @nr_total and @nr_records are filled
+ * @args: the ioctl argument, copied in; @nr_runs and @nr_records are filled
  *
  * Return: 0 or a negative errno as documented in the uapi header; on
- * -ENOSPC @nr_total is valid.
+ * -ENOSPC @nr_runs is valid.
  */
 int pinstat_session_report(struct pinstat_session *s,
 			   struct pinstat_report_args *args)
@@ -397,14 +397,14 @@ int pinstat_session_report(struct pinstat_session *s,
 		ret = -ENOENT;
 		goto unlock;
 	}
-	args->nr_total = pin->nr_folios;
+	args->nr_runs = pin->nr_runs;
 	if (!args->nr_records)
 		goto unlock;
-	if (args->nr_records < pin->nr_folios) {
+	if (args->nr_records < pin->nr_runs) {
 		ret = -ENOSPC;
 		goto unlock;
 	}
-	ret = pinstat_owners_init(&owners, pin->nr_folios);
+	ret = pinstat_owners_init(&owners, pin->nr_runs);
 	if (ret)
 		goto unlock;
 	while (pinstat_pin_next_run(pin, &cur, &run))
@@ -430,7 +430,7 @@ int pinstat_session_report(struct pinstat_session *s,
 	ret = pinstat_copy_records(pin, &owners,
 				   u64_to_user_ptr(args->records));
 	if (!ret)
-		args->nr_records = pin->nr_folios;
+		args->nr_records = pin->nr_runs;
 free_owners:
 	pinstat_owners_free(&owners);
 unlock:

@@ -31,7 +31,7 @@ static struct {
 	atomic64_t sessions;
 	atomic64_t pins;
 	atomic64_t pages;
-	atomic64_t folios;
+	atomic64_t runs;
 	atomic64_t bookkeeping;
 	atomic64_t pin_ns;
 	atomic64_t pin_calls;
@@ -53,7 +53,7 @@ void pinstat_stats_read(struct pinstat_stats_snapshot *snap)
 	snap->sessions = atomic64_read(&pinstat_stats.sessions);
 	snap->pins = atomic64_read(&pinstat_stats.pins);
 	snap->pages = atomic64_read(&pinstat_stats.pages);
-	snap->folios = atomic64_read(&pinstat_stats.folios);
+	snap->runs = atomic64_read(&pinstat_stats.runs);
 	snap->bookkeeping = atomic64_read(&pinstat_stats.bookkeeping);
 	snap->failures = 0;
 	for (i = 0; i < ARRAY_SIZE(pinstat_stats.failures); i++)
@@ -75,7 +75,7 @@ static void pinstat_stats_pin_delta(const struct pinstat_pin *pin, int sign)
 	atomic64_add(sign, &pinstat_stats.pins);
 	atomic64_add(sign * (s64)pinstat_span_pages(pin->addr, pin->len),
 		     &pinstat_stats.pages);
-	atomic64_add(sign * (s64)pin->nr_folios, &pinstat_stats.folios);
+	atomic64_add(sign * (s64)pin->nr_runs, &pinstat_stats.runs);
 	atomic64_add(sign * (s64)pinstat_pin_bookkeeping(pin),
 		     &pinstat_stats.bookkeeping);
 }
@@ -150,7 +150,7 @@ void pinstat_stats_show(struct seq_file *m)
 	PINSTAT_SHOW(m, pages);
 	seq_printf(m, "bytes_pinned=%lld\n",
 		   atomic64_read(&pinstat_stats.pages) << PAGE_SHIFT);
-	PINSTAT_SHOW(m, folios);
+	PINSTAT_SHOW(m, runs);
 	PINSTAT_SHOW(m, bookkeeping);
 	PINSTAT_SHOW(m, pin_ns);
 	PINSTAT_SHOW(m, pin_calls);

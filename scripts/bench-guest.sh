@@ -4,7 +4,7 @@
 # rounds of pinstat and gup_test on one buffer, the side going first
 # alternating (pinstat-bench drives gup_test.ko's ioctl itself); then
 # INSPECT of another process's memory against reading it through pagemap,
-# the debugfs "folios" read of it pinned, and one INSPECT of each kind under
+# the debugfs "runs" read of it pinned, and one INSPECT of each kind under
 # the function_graph tracer (where its time goes).
 reps=${1:-7}
 insmod ./gup_test.ko || { echo "bench: insmod gup_test.ko failed"; exit 1; }

@@ -65,7 +65,7 @@ def parse(log):
         elif line.startswith("stalls "):
             f = kv(line)
             stalls.append({k: int(v) for k, v in f.items()})
-        elif line.startswith("folios "):
+        elif line.startswith("runs_read "):
             f = kv(line)
             folios[f["kind"]] = {"read_ns": int(f["read_ns"]),
                                  "read_bytes": int(f["read_bytes"])}
@@ -262,7 +262,7 @@ def print_inspects(rows, folios, traces):
               "more INSPECT of each)")
     if folios.get("thp") and folios.get("anon-4k"):
         t, s = folios["thp"], folios["anon-4k"]
-        print(f"debugfs folios read of 1 GiB pinned: THP "
+        print(f"debugfs runs read of 1 GiB pinned: THP "
               f"{t['read_ns'] / 1e3:.0f} us ({t['read_bytes']} B), 4 KiB "
               f"{s['read_ns'] / 1e3:.0f} us ({s['read_bytes']} B)")
 

@@ -20,10 +20,10 @@ done
 
 echo; echo '$ pinstat summary      (non-zero lines)'
 pinstat summary | grep -v ' 0$'
-echo; echo '$ pinstat report'
-pinstat report
-echo; echo '$ pinstat folios | head -n 12'
-pinstat folios | head -n 12
+echo; echo '$ pinstat pins'
+pinstat pins
+echo; echo '$ pinstat runs | head -n 12'
+pinstat runs | head -n 12
 thp=$(sed -n 's/^pid \([0-9]*\) pinned .* of thp .*/\1/p' /tmp/pin-thp.out)
 start=$(sed -n 's/.* at \(0x[0-9a-f]*\): handle.*/\1/p' /tmp/pin-thp.out)
 range="$start-$(printf '%#x' $((start + 8 * 2097152)))"

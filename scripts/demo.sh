@@ -4,7 +4,7 @@
 # Boot a guest of Debian's stock kernel, load pinstat, and with the pinstat
 # command pin a buffer of every kind (4 KiB anonymous, THP, hugetlb 2 MiB,
 # shmem, page cache, zero page of MiB each, one 1 GiB hugetlb page), each
-# held by its own process; show summary, report and folios, inspect the THP
+# held by its own process; show summary, pins and runs, inspect the THP
 # holder without pinning anything, then release (scripts/demo-guest.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

@@ -20,7 +20,7 @@
  * and not pinned; PINSTAT_IOC_INSPECT of each range is timed against
  * reading it the way page-types does (/proc/PID/pagemap, then
  * /proc/kpagecount and /proc/kpageflags of the PFNs).  -F also times a
- * read of debugfs "folios" while the child pins each range; -T traces one
+ * read of debugfs "runs" while the child pins each range; -T traces one
  * more INSPECT of each range with the function_graph tracer (tracefs
  * mounted at /sys/kernel/tracing) and prints the trace.
  *
@@ -183,11 +183,11 @@ static void print_layout(const struct row *r, const struct pinstat_buf *buf,
 	printf("layout row=%s bytes=%zu start_in_2m=%lu pages=%llu folios=%llu",
 	       r->name, buf->len, (unsigned long)((uintptr_t)buf->addr % SZ_2M),
 	       (unsigned long long)pin->nr_pages,
-	       (unsigned long long)pin->nr_folios);
+	       (unsigned long long)pin->nr_runs);
 	for (o = 0; o < PINSTAT_NR_ORDERS; o++)
-		if (pin->folios_by_order[o])
+		if (pin->runs_by_order[o])
 			printf(" order%u=%llu", o,
-			       (unsigned long long)pin->folios_by_order[o]);
+			       (unsigned long long)pin->runs_by_order[o]);
 	printf("\n");
 }
 
@@ -436,13 +436,13 @@ static int ask(int cmd, int ans, char c)
 	return ret;
 }
 
-/* Read all of debugfs "folios"; returns the bytes read. */
+/* Read all of debugfs "runs"; returns the bytes read. */
 static long long read_folios(void)
 {
 	static char buf[1 << 16];
 	long long total = 0;
 	ssize_t n;
-	int fd = open(PINSTAT_DEBUGFS "/folios", O_RDONLY);
+	int fd = open(PINSTAT_DEBUGFS "/runs", O_RDONLY);
 
 	if (fd < 0)
 		return -errno;
@@ -678,7 +678,7 @@ static int bench_inspect(size_t len, int rounds, int folios, int trace)
 		bytes = read_folios();
 		t1 = now_ns();
 		ret = ask(cmd[1], ans[0], 'u');
-		printf("folios kind=%s bytes=%zu read_ns=%lld read_bytes=%lld\n",
+		printf("runs_read kind=%s bytes=%zu read_ns=%lld read_bytes=%lld\n",
 		       kinds[k], len, t1 - t0, bytes);
 		if (bytes < 0)
 			ret = bytes;

@@ -74,12 +74,12 @@ int pinstat_report(int fd, unsigned int handle,
 
 	if (ioctl(fd, PINSTAT_IOC_REPORT, &args))
 		return -errno;
-	buf = calloc(args.nr_total ? args.nr_total : 1, sizeof(*buf));
+	buf = calloc(args.nr_runs ? args.nr_runs : 1, sizeof(*buf));
 	if (!buf)
 		return -ENOMEM;
 	args.records = (uintptr_t)buf;
-	args.nr_records = args.nr_total;
-	if (args.nr_total && ioctl(fd, PINSTAT_IOC_REPORT, &args)) {
+	args.nr_records = args.nr_runs;
+	if (args.nr_runs && ioctl(fd, PINSTAT_IOC_REPORT, &args)) {
 		int err = -errno;
 
 		free(buf);
@@ -133,15 +133,7 @@ int pinstat_inspect(int fd, int pid, unsigned long start, unsigned long end,
 
 const char *pinstat_kind_str(unsigned int kind)
 {
-	static const char *const names[] = {
-		[PINSTAT_KIND_OTHER] = "other",
-		[PINSTAT_KIND_ANON] = "anon",
-		[PINSTAT_KIND_ANON_THP] = "anon_thp",
-		[PINSTAT_KIND_HUGETLB] = "hugetlb",
-		[PINSTAT_KIND_SHMEM] = "shmem",
-		[PINSTAT_KIND_PAGECACHE] = "pagecache",
-		[PINSTAT_KIND_ZERO] = "zero",
-	};
+	static const char *const names[] = PINSTAT_KIND_NAMES;
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }

@@ -53,7 +53,7 @@ struct pinstat_line {
 	size_t nr;
 };
 
-/* Every line of debugfs @file ("summary", "pins", "folios"); frees with below. */
+/* Every line of debugfs @file ("summary", "pins", "runs"); frees with below. */
 int pinstat_debugfs_lines(const char *file, struct pinstat_line **lines,
 			  size_t *nr);
 void pinstat_lines_free(struct pinstat_line *lines, size_t nr);

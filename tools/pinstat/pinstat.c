@@ -37,21 +37,23 @@ static const char usage_text[] =
 	"    pinstat [--json] pin --kind KIND --size SIZE [--write] [--longterm]\n"
 	"                         [--hold [SECONDS]]\n"
 	"    pinstat [--json] summary\n"
-	"    pinstat [--json] report [HANDLE] [--session ID]\n"
-	"    pinstat [--json] folios\n"
+	"    pinstat [--json] pins [HANDLE] [--session ID]\n"
+	"    pinstat [--json] runs [HANDLE] [--session ID]\n"
 	"    pinstat [--json] inspect --pid PID (--range START-END | --all)\n"
 	"    pinstat --help\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    pin      map SIZE bytes of KIND memory (anon, thp, hugetlb-2m,\n"
 	"             hugetlb-1g, shmem, file, zero, mthp-64k), pin them through\n"
-	"             /dev/pinstat and print the pin and its folios; with --hold,\n"
+	"             /dev/pinstat and print the pin and its runs; with --hold,\n"
 	"             keep the pin for SECONDS (default: until SIGINT or SIGTERM).\n"
 	"             SIZE takes K, M and G suffixes.\n"
 	"    summary  the module's counters (debugfs summary).\n"
-	"    report   every live pin of every session (debugfs pins); with HANDLE,\n"
-	"             the folios of that pin (of session ID, if several have it).\n"
-	"    folios   every folio record of every pin (debugfs folios).\n"
+	"    pins     every live pin of every session (debugfs pins).\n"
+	"    runs     every run of pages of one folio of every pin, with the\n"
+	"             folio's counters (debugfs runs, the records of REPORT).\n"
+	"             pins and runs show only pin HANDLE with HANDLE, only\n"
+	"             session ID with --session.\n"
 	"    inspect  the folios mapped in process PID, in START-END (hexadecimal\n"
 	"             or decimal addresses) or in all its mappings, without pinning\n"
 	"             or faulting anything: pin counts (exact on large folios,\n"
@@ -61,7 +63,7 @@ static const char usage_text[] =
 	"    --json   print one JSON document instead of a table (field names are\n"
 	"             listed in the README and do not change).  A field's type\n"
 	"             depends on its name only: comm, flags, kind, perms, name\n"
-	"             and, in report without HANDLE, pincount are strings, the\n"
+	"             and, in pins, pincount are strings, the\n"
 	"             others numbers (a value of a number field that debugfs did\n"
 	"             not write as a number is printed as a string, unchanged).\n"
 	"             Strings are valid UTF-8: each invalid byte sequence becomes\n"
@@ -245,7 +247,7 @@ enum json_type {
 
 /*
  * The strings are comm and the names debugfs gives flags, kind and (in
- * "pins" only, a number in "folios") pincount; addr and pfn are hex
+ * "pins" only, a number in "runs") pincount; addr and pfn are hex
  * numbers; every other key, in every file, is a decimal number.
  */
 static enum json_type json_key_type(const char *file, const char *key)
@@ -534,23 +536,23 @@ static int cmd_pin(int argc, char **argv)
 
 	if (json) {
 		fprintf(stdout,
-			"{\"pid\": %d, \"handle\": %u, \"kind\": \"%s\", \"addr\": %llu, \"len\": %zu, \"write\": %s, \"longterm\": %s, \"nr_pages\": %llu, \"nr_folios\": %llu, \"pin_ns\": %llu, \"bookkeeping_bytes\": %llu, \"folios\": ",
+			"{\"pid\": %d, \"handle\": %u, \"kind\": \"%s\", \"addr\": %llu, \"len\": %zu, \"write\": %s, \"longterm\": %s, \"nr_pages\": %llu, \"nr_runs\": %llu, \"pin_ns\": %llu, \"bookkeeping_bytes\": %llu, \"runs\": ",
 			getpid(), a.handle, pinstat_buf_kind_str(kind),
 			(unsigned long long)(unsigned long)buf.addr, buf.len,
 			flags & PINSTAT_PIN_WRITE ? "true" : "false",
 			flags & PINSTAT_PIN_LONGTERM ? "true" : "false",
 			(unsigned long long)a.nr_pages,
-			(unsigned long long)a.nr_folios,
+			(unsigned long long)a.nr_runs,
 			(unsigned long long)a.pin_ns,
 			(unsigned long long)a.bookkeeping_bytes);
 		print_records(recs, nr, NULL, 0);
 		printf("}\n");
 	} else {
 		fprintf(stdout,
-			"pid %d pinned %zu bytes of %s at %p: handle %u, %llu pages in %llu folio records, %.3f ms, %llu bytes of bookkeeping\n",
+			"pid %d pinned %zu bytes of %s at %p: handle %u, %llu pages in %llu runs, %.3f ms, %llu bytes of bookkeeping\n",
 			getpid(), buf.len, pinstat_buf_kind_str(kind), buf.addr,
 			a.handle, (unsigned long long)a.nr_pages,
-			(unsigned long long)a.nr_folios, a.pin_ns / 1e6,
+			(unsigned long long)a.nr_runs, a.pin_ns / 1e6,
 			(unsigned long long)a.bookkeeping_bytes);
 		print_records(recs, nr, NULL, 0);
 	}
@@ -641,30 +643,15 @@ static int cmd_summary(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int cmd_folios(int argc, char **argv)
-{
-	struct pinstat_line *l;
-	size_t nr;
-	int ret;
-
-	if (argc > 1)
-		return fail(EXIT_USAGE, "usage: pinstat folios");
-	ret = read_lines("folios", &l, &nr);
-	if (ret)
-		return ret;
-	print_lines(l, nr, "folios");
-	pinstat_lines_free(l, nr);
-	return EXIT_OK;
-}
-
-static int cmd_report(int argc, char **argv)
+/* Lines of debugfs @file, of pin HANDLE and session ID if given. */
+static int cmd_list(const char *file, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "session", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{}
 	};
-	const char *handle = NULL, *session = NULL, *file = "pins";
+	const char *handle = NULL, *session = NULL;
 	struct pinstat_line *l, *keep;
 	size_t nr, i, n = 0;
 	int opt, ret;
@@ -686,15 +673,16 @@ static int cmd_report(int argc, char **argv)
 		handle = argv[optind++];
 	if (optind != argc || (handle && (strtoul(handle, &end, 10), *end)) ||
 	    (session && (strtoul(session, &end, 10), *end)))
-		return fail(EXIT_USAGE, "usage: pinstat report [HANDLE] [--session ID]");
-	if (handle)
-		file = "folios";
+		return fail(EXIT_USAGE, "usage: pinstat %s [HANDLE] [--session ID]",
+			    file);
 	ret = read_lines(file, &l, &nr);
 	if (ret)
 		return ret;
 	keep = calloc(nr ? nr : 1, sizeof(*keep));
-	if (!keep)
+	if (!keep) {
+		pinstat_lines_free(l, nr);
 		return fail(EXIT_FAILED, "out of memory");
+	}
 	for (i = 0; i < nr; i++) {
 		const char *h = pinstat_line_get(&l[i], "handle");
 		const char *s = pinstat_line_get(&l[i], "session");
@@ -713,6 +701,16 @@ static int cmd_report(int argc, char **argv)
 	free(keep);
 	pinstat_lines_free(l, nr);
 	return ret;
+}
+
+static int cmd_pins(int argc, char **argv)
+{
+	return cmd_list("pins", argc, argv);
+}
+
+static int cmd_runs(int argc, char **argv)
+{
+	return cmd_list("runs", argc, argv);
 }
 
 /* "0x1000-0x2000" */
@@ -802,7 +800,7 @@ static int cmd_inspect(int argc, char **argv)
 			json_str(vmas[i].name);
 			printf("}");
 		}
-		printf("],\n\"folios\": ");
+		printf("],\n\"runs\": ");
 		print_records(recs, nr, vmas, nr_vmas);
 		printf("}\n");
 	} else {
@@ -825,7 +823,7 @@ int main(int argc, char **argv)
 		int (*run)(int argc, char **argv);
 	} cmds[] = {
 		{ "pin", cmd_pin }, { "summary", cmd_summary },
-		{ "report", cmd_report }, { "folios", cmd_folios },
+		{ "pins", cmd_pins }, { "runs", cmd_runs },
 		{ "inspect", cmd_inspect },
 	};
 	int i = 1, j, n = 1;
@@ -860,6 +858,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], cmds[c].name))
 			return cmds[c].run(argc - i, argv + i);
 	return fail(EXIT_USAGE,
-		    "unknown command '%s' (pin, summary, report, folios, inspect; --help)",
+		    "unknown command '%s' (pin, summary, pins, runs, inspect; --help)",
 		    argv[i]);
 }

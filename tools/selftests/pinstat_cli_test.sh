@@ -75,7 +75,7 @@ run 2 "inspect with a reversed range" pinstat inspect --pid 1 --range 0x2000-0x1
 lines "reversed range: the message names it" 1 "$err" "bad range"
 run 1 "inspect of a process that does not exist" pinstat inspect --pid 4000000 --all
 lines "no such process: the message names it" 1 "$err" "no process 4000000"
-run 1 "report of an unknown handle" pinstat report 999999
+run 1 "runs of an unknown handle" pinstat runs 999999
 
 # pin: a table, then JSON.
 run 0 "pin --kind thp --size 4M" pinstat pin --kind thp --size 4M
@@ -83,7 +83,7 @@ lines "pin table: two order-9 THP folios with 512 pins each" 2 "$out" \
 	" 9 anon_thp +512 +512 +yes "
 run 0 "pin --json --kind anon --size 64K --write" pinstat pin --json --kind anon --size 64K --write
 valid_json "pin --json"
-lines "pin --json: 16 pages, 16 folio records" 1 "$out" '"nr_pages": 16, "nr_folios": 16'
+lines "pin --json: 16 pages, 16 runs" 1 "$out" '"nr_pages": 16, "nr_runs": 16'
 
 # A pin held in the background, seen by every other subcommand.
 pinstat pin --kind thp --size 4M --hold > /tmp/cli.hold 2>&1 &
@@ -99,22 +99,24 @@ run 0 "summary --json" pinstat summary --json
 valid_json "summary --json"
 lines "summary --json: one pin" 1 "$out" '"pins": 1,'
 
-run 0 "folios" pinstat folios
-lines "folios: two order-9 folios with pincount 512" 2 "$out" "pid=$holder " " order=9 " " pincount=512 "
-run 0 "folios --json" pinstat folios --json
-valid_json "folios --json"
-lines "folios --json: two order-9 folios with pincount 512" 2 "$out" "\"pid\": $holder," '"order": 9,' '"pincount": 512,'
-lines "folios --json: addr and pfn (0x in debugfs) are numbers, kind a string" 2 "$out" \
+run 0 "runs" pinstat runs
+lines "runs: two order-9 folios with pincount 512, all pinstat's own" 2 "$out" "pid=$holder " " order=9 " " pincount=512 " " own_pins=512 foreign_pins=0"
+run 0 "runs --json" pinstat runs --json
+valid_json "runs --json"
+lines "runs --json: two order-9 folios with pincount 512" 2 "$out" "\"pid\": $holder," '"order": 9,' '"pincount": 512,'
+lines "runs --json: addr and pfn (0x in debugfs) are numbers, kind a string" 2 "$out" \
 	"\"pid\": $holder," '"addr": [1-9][0-9]*,' '"pfn": [1-9][0-9]*,' '"kind": "anon_thp",'
 
-run 0 "report" pinstat report
-lines "report: the held pin" 1 "$out" "pid=$holder " "handle=$handle " "pages=1024 "
-run 0 "report --json" pinstat report --json
-valid_json "report --json"
-lines "report --json: the held pin" 1 "$out" "\"pid\": $holder," '"pages": 1024,'
-run 0 "report HANDLE --json" pinstat report "$handle" --json
-valid_json "report HANDLE --json"
-lines "report HANDLE: its two folios" 2 "$out" "\"pid\": $holder," '"order": 9,'
+run 0 "pins" pinstat pins
+lines "pins: the held pin" 1 "$out" "pid=$holder " "handle=$handle " "pages=1024 " "runs=2 "
+run 0 "pins --json" pinstat pins --json
+valid_json "pins --json"
+lines "pins --json: the held pin" 1 "$out" "\"pid\": $holder," '"pages": 1024,'
+run 0 "pins HANDLE" pinstat pins "$handle"
+lines "pins HANDLE: that pin" 1 "$out" "handle=$handle "
+run 0 "runs HANDLE --json" pinstat runs "$handle" --json
+valid_json "runs HANDLE --json"
+lines "runs HANDLE: its two runs" 2 "$out" "\"pid\": $holder," '"order": 9,'
 
 before=$(acquired)
 run 0 "inspect --pid --all" pinstat inspect --pid "$holder" --all
@@ -137,9 +139,9 @@ for comm in 4242 0x1f 010; do
 	"/tmp/$comm" pin --kind anon --size 4K --hold > "/tmp/cli.hold.$comm" 2>&1 &
 	holder=$!
 	wait_for "/tmp/cli.hold.$comm" handle
-	run 0 "report --json, a pin of a command named $comm" pinstat report --json
-	valid_json "report --json, comm $comm"
-	lines "report --json: \"comm\": \"$comm\" is a string" 1 "$out" \
+	run 0 "pins --json, a pin of a command named $comm" pinstat pins --json
+	valid_json "pins --json, comm $comm"
+	lines "pins --json: \"comm\": \"$comm\" is a string" 1 "$out" \
 		"\"pid\": $holder," '"addr": [1-9][0-9]*,' '"flags": "none",' \
 		'"pincount": "[a-z]+",' "\"comm\": \"$comm\""
 	kill -TERM "$holder"; wait "$holder"
@@ -173,7 +175,7 @@ lines "no module: the message says to load it" 1 "$err" "pinstat.ko is not loade
 run 3 "pin without the module" pinstat pin --kind anon --size 4K
 insmod "$KO"
 umount /sys/kernel/debug
-run 3 "folios without debugfs" pinstat folios
+run 3 "runs without debugfs" pinstat runs
 lines "no debugfs: the message says to mount it" 1 "$err" "debugfs is not mounted"
 mount -t debugfs debugfs /sys/kernel/debug
 

@@ -199,17 +199,17 @@ TEST_F(errors, report_array_too_small)
 
 	madvise(self->mem, 4 * PAGE_SZ, MADV_NOHUGEPAGE);
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, self->mem, 4 * PAGE_SZ, 0, &a));
-	ASSERT_EQ(4, a.nr_folios);
+	ASSERT_EQ(4, a.nr_runs);
 	report.handle = a.handle;
 	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_REPORT, &report));
 	EXPECT_EQ(ENOSPC, errno);
-	EXPECT_EQ(4, report.nr_total);
+	EXPECT_EQ(4, report.nr_runs);
 
 	/* Zero capacity asks for the size alone. */
 	report.nr_records = 0;
 	report.records = 0;
 	EXPECT_EQ(0, ioctl(self->s.fd, PINSTAT_IOC_REPORT, &report));
-	EXPECT_EQ(4, report.nr_total);
+	EXPECT_EQ(4, report.nr_runs);
 	EXPECT_EQ(0, report.nr_records);
 
 	report.records = (uintptr_t)recs;

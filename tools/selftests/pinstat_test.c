@@ -172,8 +172,8 @@ TEST_F(pinstat, pin_twice_and_release)
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len, variant->flags, &a));
 	EXPECT_NE(0, a.handle);
 	EXPECT_EQ(buf.len / PAGE_SZ, a.nr_pages);
-	EXPECT_EQ(buf.len / PAGE_SZ / per_folio, a.nr_folios);
-	EXPECT_EQ(a.nr_folios, a.folios_by_order[variant->order]);
+	EXPECT_EQ(buf.len / PAGE_SZ / per_folio, a.nr_runs);
+	EXPECT_EQ(a.nr_runs, a.runs_by_order[variant->order]);
 	EXPECT_EQ(self->s.vm_pinned + pinned_pages(variant),
 		  pinstat_vmstat_pinned());
 	check_records(_metadata, variant, self->s.fd, a.handle, &buf, &one, &n1);
@@ -259,7 +259,7 @@ TEST_F(pinstat, close_releases)
 }
 
 /*
- * debugfs agrees with the ioctl: "pins" lists the pin with our pid, "folios"
+ * debugfs agrees with the ioctl: "pins" lists the pin with our pid, "runs"
  * has one line per record, "summary" counts them.
  */
 TEST_F(pinstat, debugfs_matches_report)
@@ -279,7 +279,7 @@ TEST_F(pinstat, debugfs_matches_report)
 
 	snprintf(needle, sizeof(needle), "handle=%u pid=%d ", a.handle, getpid());
 	EXPECT_EQ(1, pinstat_debugfs_count("pins", needle));
-	EXPECT_EQ((long)nr, pinstat_debugfs_count("folios", needle));
+	EXPECT_EQ((long)nr, pinstat_debugfs_count("runs", needle));
 	EXPECT_EQ(self->s.pins + 1, pinstat_summary("pins"));
 	EXPECT_EQ(self->s.pages + (long long)(buf.len / PAGE_SZ),
 		  pinstat_summary("pages"));
@@ -288,7 +288,7 @@ TEST_F(pinstat, debugfs_matches_report)
 	EXPECT_GT(pinstat_summary("bookkeeping"), 0);
 
 	/* The first folio line carries the same pin count as the ioctl. */
-	snprintf(path, sizeof(path), PINSTAT_DEBUGFS "/folios");
+	snprintf(path, sizeof(path), PINSTAT_DEBUGFS "/runs");
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f)) {
@@ -304,7 +304,7 @@ TEST_F(pinstat, debugfs_matches_report)
 
 	ASSERT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
 	EXPECT_EQ(0, pinstat_debugfs_count("pins", needle));
-	EXPECT_EQ(0, pinstat_debugfs_count("folios", needle));
+	EXPECT_EQ(0, pinstat_debugfs_count("runs", needle));
 	free(recs);
 	pinstat_buf_free(&buf);
 }
@@ -339,7 +339,7 @@ TEST_F(session, hugetlb_1g_three_pins)
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len,
 					 PINSTAT_PIN_WRITE | PINSTAT_PIN_LONGTERM, &a));
-		EXPECT_EQ(1, a.nr_folios);
+		EXPECT_EQ(1, a.nr_runs);
 		/* One run: the record and a two-slot entry array. */
 		EXPECT_LE(a.bookkeeping_bytes, 64);
 	}
@@ -364,10 +364,10 @@ static void pin_1g_of(struct __test_metadata *_metadata, struct session *s,
 		     pinstat_buf_kind_str(kind));
 	ASSERT_EQ(0, pinstat_pin(s->fd, buf.addr, buf.len,
 				 PINSTAT_PIN_WRITE | PINSTAT_PIN_LONGTERM, &a));
-	EXPECT_EQ(512, a.nr_folios);
+	EXPECT_EQ(512, a.nr_runs);
 	EXPECT_LE(a.bookkeeping_bytes, 64 << 10);
 	TH_LOG("1 GiB of %s: %llu folios, %llu bookkeeping bytes, %llu us",
-	       pinstat_buf_kind_str(kind), a.nr_folios,
+	       pinstat_buf_kind_str(kind), a.nr_runs,
 	       a.bookkeeping_bytes, a.pin_ns / 1000);
 	EXPECT_EQ(0, pinstat_unpin(s->fd, a.handle));
 	pinstat_buf_free(&buf);
@@ -426,7 +426,7 @@ TEST_F(session, small_pages_take_one_slot_each)
 
 	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, len));
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, len, 0, &a));
-	EXPECT_EQ(len / PAGE_SZ, a.nr_folios);
+	EXPECT_EQ(len / PAGE_SZ, a.nr_runs);
 	EXPECT_EQ(a.bookkeeping_bytes, a.bookkeeping_peak_bytes);
 	EXPECT_GE(a.bookkeeping_bytes, len / PAGE_SZ * 8);
 	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));

@@ -333,7 +333,7 @@ int main(int argc, char **argv)
 		have[k] = true;
 		printf("# %s: %zu bytes, %llu folio records\n",
 		       pinstat_buf_kind_str(kinds[k]), bufs[k].len,
-		       (unsigned long long)a.nr_folios);
+		       (unsigned long long)a.nr_runs);
 	}
 	vm_probe = pinstat_vmstat_pinned();
 

@@ -33,11 +33,11 @@
  * @flags: in: PINSTAT_PIN_* flags
  * @handle: out: handle of the new pin, unique within the session, never 0
  * @nr_pages: out: pages pinned
- * @nr_folios: out: folio records (runs of pages of one folio at consecutive
+ * @nr_runs: out: folio records (runs of pages of one folio at consecutive
  *	addresses); a folio mapped twice in the range counts twice
  * @pin_ns: out: time taken to pin the range and build the folio records
  * @bookkeeping_bytes: out: memory the module keeps for this pin
- * @folios_by_order: out: folio records per folio order
+ * @runs_by_order: out: folio records per folio order
  * @bookkeeping_peak_bytes: out: the most memory the module held for this
  *	pin while taking it: one slot per page once a batch of pages turned
  *	out to be small folios, far less for large folios
@@ -75,10 +75,10 @@ struct pinstat_pin_args {
 	__u32 flags;
 	__u32 handle;
 	__u64 nr_pages;
-	__u64 nr_folios;
+	__u64 nr_runs;
 	__u64 pin_ns;
 	__u64 bookkeeping_bytes;
-	__u64 folios_by_order[PINSTAT_NR_ORDERS];
+	__u64 runs_by_order[PINSTAT_NR_ORDERS];
 	__u64 bookkeeping_peak_bytes;
 	__u64 reserved[3];
 };
@@ -114,6 +114,17 @@ enum pinstat_folio_kind {
 	PINSTAT_KIND_PAGECACHE = 5,	/* page cache of a regular file */
 	PINSTAT_KIND_ZERO = 6,		/* the shared zero page */
 };
+
+/* The names debugfs and the pinstat command give the kinds, by value. */
+#define PINSTAT_KIND_NAMES {						\
+	[PINSTAT_KIND_OTHER] = "other",					\
+	[PINSTAT_KIND_ANON] = "anon",					\
+	[PINSTAT_KIND_ANON_THP] = "anon_thp",				\
+	[PINSTAT_KIND_HUGETLB] = "hugetlb",				\
+	[PINSTAT_KIND_SHMEM] = "shmem",					\
+	[PINSTAT_KIND_PAGECACHE] = "pagecache",				\
+	[PINSTAT_KIND_ZERO] = "zero",					\
+}
 
 /* Bits of struct pinstat_folio_record.flags */
 /* @pincount is the folio's own pin counter (large folio), not an estimate */
@@ -178,14 +189,14 @@ struct pinstat_folio_record {
  * @records: in: user pointer to an array of struct pinstat_folio_record
  * @nr_records: in: capacity of @records; out: records written
  * @record_size: in: sizeof(struct pinstat_folio_record) as the caller knows it
- * @nr_total: out: records the pin has (0 capacity asks for this alone)
+ * @nr_runs: out: records the pin has (0 capacity asks for this alone)
  * @reserved: must be zero
  *
  * Records come in address order, one per run of pages of one folio.
  * Errors:
  *   -ENOENT  no pin with that handle in this session
  *   -EINVAL  @record_size is not the size of struct pinstat_folio_record
- *   -ENOSPC  @nr_records is non-zero but below @nr_total; @nr_total is
+ *   -ENOSPC  @nr_records is non-zero but below @nr_runs; @nr_runs is
  *            still written back so the caller can size the array
  */
 struct pinstat_report_args {
@@ -194,7 +205,7 @@ struct pinstat_report_args {
 	__u64 records;
 	__u32 nr_records;
 	__u32 record_size;
-	__u64 nr_total;
+	__u64 nr_runs;
 	__u64 reserved[2];
 };
 
