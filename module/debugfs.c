@@ -44,7 +44,7 @@ struct pinstat_iter {
 static void pinstat_iter_unlock_session(struct pinstat_iter *it)
 {
 	if (it->s) {
-		mutex_unlock(&it->s->lock);
+		pinstat_registry_unlock_session(it->s);
 		it->s = NULL;
 	}
 }
@@ -53,20 +53,16 @@ static bool pinstat_iter_lock_session(struct pinstat_iter *it)
 {
 	struct pinstat_session *s;
 
-	lockdep_assert_held(&pinstat_sessions_lock);
-	list_for_each_entry(s, &pinstat_sessions, node) {
-		if (s->id < it->session_id)
-			continue;
-		if (s->id != it->session_id) {
-			it->session_id = s->id;
-			it->handle = 0;
-			it->cur = (struct pinstat_run_cursor){};
-		}
-		mutex_lock(&s->lock);
-		it->s = s;
-		return true;
+	s = pinstat_registry_lock_session_from(it->session_id);
+	if (!s)
+		return false;
+	if (s->id != it->session_id) {
+		it->session_id = s->id;
+		it->handle = 0;
+		it->cur = (struct pinstat_run_cursor){};
 	}
-	return false;
+	it->s = s;
+	return true;
 }
 
 /* Move the cursor onto the first record at or after it. */
@@ -116,7 +112,7 @@ static void *pinstat_seq_start(struct seq_file *m, loff_t *pos)
 {
 	struct pinstat_iter *it = m->private;
 
-	mutex_lock(&pinstat_sessions_lock);
+	pinstat_registry_lock();
 	it->s = NULL;
 	if (*pos == 0 || *pos != it->pos) {
 		it->pos = 0;
@@ -152,7 +148,7 @@ static void pinstat_seq_stop(struct seq_file *m, void *v)
 	struct pinstat_iter *it = m->private;
 
 	pinstat_iter_unlock_session(it);
-	mutex_unlock(&pinstat_sessions_lock);
+	pinstat_registry_unlock();
 }
 
 static const char *pinstat_pin_flags_name(u32 flags)
@@ -184,8 +180,7 @@ static int pinstat_pins_show(struct seq_file *m, void *v)
 	seq_printf(m,
 		   "session=%llu handle=%u pid=%d addr=0x%lx len=%lu flags=%s pages=%lu runs=%u bookkeeping=%zu pincount=%s comm=%s\n",
 		   it->s->id, pin->handle, it->s->pid, pin->addr, pin->len,
-		   pinstat_pin_flags_name(pin->flags),
-		   pinstat_span_pages(pin->addr, pin->len), pin->nr_runs,
+		   pinstat_pin_flags_name(pin->flags), pin->nr_pages, pin->nr_runs,
 		   pinstat_pin_bookkeeping(pin), pinstat_pin_count_name(pin),
 		   it->s->comm);
 	return 0;
@@ -195,15 +190,20 @@ static int pinstat_runs_show(struct seq_file *m, void *v)
 {
 	struct pinstat_iter *it = v;
 	struct pinstat_folio_record rec;
+	int ret;
 
-	pinstat_describe_run(&it->run, 0, &rec);
+	pinstat_record_describe(&it->run, 0, &rec);
+	ret = pinstat_records_set_owners(&rec, 1);
+	if (ret)
+		return ret;
 	seq_printf(m,
-		   "session=%llu handle=%u pid=%d addr=0x%llx pfn=0x%llx order=%u kind=%s first_page=%u pages=%u pincount=%llu exact=%d refcount=%u mapcount=%d maybe_dma_pinned=%d\n",
+		   "session=%llu handle=%u pid=%d addr=0x%llx pfn=0x%llx order=%u kind=%s first_page=%u pages=%u pincount=%llu exact=%d refcount=%u mapcount=%d maybe_dma_pinned=%d pin_headroom=%u own_pins=%u foreign_pins=%u\n",
 		   it->s->id, it->pin->handle, it->s->pid, rec.addr, rec.pfn, rec.order,
 		   pinstat_kind_name(rec.kind), rec.first_page, rec.nr_pages,
 		   rec.pincount, !!(rec.flags & PINSTAT_FOLIO_EXACT),
 		   rec.refcount, rec.mapcount,
-		   !!(rec.flags & PINSTAT_FOLIO_MAYBE_DMA_PINNED));
+		   !!(rec.flags & PINSTAT_FOLIO_MAYBE_DMA_PINNED),
+		   rec.pin_headroom, rec.own_pins, rec.foreign_pins);
 	return 0;
 }
 
@@ -262,32 +262,27 @@ const struct file_operations pinstat_runs_fops = {
 };
 EXPORT_SYMBOL_IF_KUNIT(pinstat_runs_fops);
 
+static void pinstat_count_runs_by_order(const struct pinstat_pin *pin,
+					void *by_order)
+{
+	struct pinstat_run_cursor cur = {};
+	struct pinstat_run run;
+	unsigned int order;
+
+	while (pinstat_pin_next_run(pin, &cur, &run)) {
+		order = folio_order(page_folio(run.page));
+		((u64 *)by_order)[min_t(unsigned int, order,
+					PINSTAT_NR_ORDERS - 1)]++;
+	}
+}
+
 /* Runs per folio order are summed from the live pins only when asked. */
 static void pinstat_show_runs_by_order(struct seq_file *m)
 {
 	u64 by_order[PINSTAT_NR_ORDERS] = {};
-	struct pinstat_session *s;
-	struct pinstat_pin *pin;
-	unsigned long handle;
 	unsigned int order;
 
-	mutex_lock(&pinstat_sessions_lock);
-	list_for_each_entry(s, &pinstat_sessions, node) {
-		mutex_lock(&s->lock);
-		xa_for_each(&s->pins, handle, pin) {
-			struct pinstat_run_cursor cur = {};
-			struct pinstat_run run;
-
-			while (pinstat_pin_next_run(pin, &cur, &run)) {
-				order = folio_order(page_folio(run.page));
-				by_order[min_t(unsigned int, order,
-					       PINSTAT_NR_ORDERS - 1)]++;
-			}
-		}
-		mutex_unlock(&s->lock);
-	}
-	mutex_unlock(&pinstat_sessions_lock);
-
+	pinstat_registry_visit_pins(pinstat_count_runs_by_order, by_order);
 	for (order = 0; order < PINSTAT_NR_ORDERS; order++)
 		if (by_order[order])
 			seq_printf(m, "runs_order%u=%llu\n", order,

@@ -7,14 +7,14 @@
  *
  * Pages are looked up with get_user_pages_remote(FOLL_NOFAULT) (hugetlb
  * entries looked at first where GUP would fault them in regardless, see
- * pinstat_gup_nofault_safe()), which
- * takes a plain reference on each for as long as it is described; those
- * references are subtracted from the refcounts reported.  Lookups of up to
+ * pinstat_gup_nofault_safe()), which takes a plain reference on each for
+ * as long as it is described; those references are subtracted from the
+ * refcounts reported.  Lookups of up to
  * a page of page pointers are described and released under the target's
  * mmap lock, a folio larger than one lookup extending its record; a batch
  * of up to PINSTAT_INSPECT_RECORDS records is then given pinstat's own pin
- * counts (owners.c takes pinstat's locks, which never nest inside an mmap
- * lock) and copied out.
+ * counts (the registry's lock is never taken inside an mmap lock) and
+ * copied out with no lock held.
  */
 
 #include <linux/bits.h>
@@ -28,16 +28,15 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <kunit/visibility.h>
 
 #include "pinstat_compat.h"
 #include "pinstat_internal.h"
 
 #define PINSTAT_INSPECT_PAGES	(PAGE_SIZE / sizeof(struct page *))
 /*
- * Records per batch: counting pinstat's own pins walks every pin pinstat
- * holds, once a batch, so batches are large (256 KiB of records; a page of
- * them made inspecting 1 GiB of small pages that pinstat itself pinned
- * take minutes).
+ * Records per batch (256 KiB): each batch takes the target's mmap lock and
+ * the registry's own-pin lock once, and is copied out with neither held.
  */
 #define PINSTAT_INSPECT_RECORDS	4096U
 /* Lookups per batch, absent pages included, before the lock is dropped. */
@@ -200,9 +199,9 @@ static unsigned long pinstat_inspect_runs(struct pinstat_inspect_batch *b,
 			last->nr_pages += run.nr_pages;
 			pinstat_record_set_headroom(last);
 		} else if (b->nr_recs < b->max_recs) {
-			pinstat_describe_run(&run,
-					     pinstat_held(b, page_folio(run.page)),
-					     &b->recs[b->nr_recs++]);
+			pinstat_record_describe(&run,
+						pinstat_held(b, page_folio(run.page)),
+						&b->recs[b->nr_recs++]);
 		} else {
 			break;
 		}
@@ -290,41 +289,6 @@ static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
 	return 0;
 }
 
-/* A folio that may hold pins: the only ones pinstat's pins are looked for. */
-static bool pinstat_inspect_pinned(const struct pinstat_folio_record *rec)
-{
-	return !(rec->flags & PINSTAT_FOLIO_NOT_PRESENT) && rec->pincount &&
-	       rec->kind != PINSTAT_KIND_ZERO;
-}
-
-/* pinstat's own pins on the batch's folios. */
-static int pinstat_inspect_finish(struct pinstat_inspect_batch *b)
-{
-	struct pinstat_owners owners;
-	unsigned long i;
-	int ret;
-
-	ret = pinstat_owners_init(&owners, b->nr_recs);
-	if (ret)
-		return ret;
-	for (i = 0; i < b->nr_recs; i++)
-		if (pinstat_inspect_pinned(&b->recs[i]))
-			pinstat_owners_add(&owners, b->recs[i].pfn);
-	/* Nothing pinned here: no need to walk pinstat's pins. */
-	if (owners.nr) {
-		mutex_lock(&pinstat_sessions_lock);
-		pinstat_owners_count(&owners);
-		mutex_unlock(&pinstat_sessions_lock);
-	}
-	for (i = 0; i < b->nr_recs; i++)
-		if (!(b->recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))
-			pinstat_record_set_owners(&b->recs[i],
-						  pinstat_owners_pins(&owners,
-								      b->recs[i].pfn));
-	pinstat_owners_free(&owners);
-	return 0;
-}
-
 static struct mm_struct *pinstat_inspect_get_mm(pid_t nr)
 {
 	struct task_struct *task;
@@ -343,43 +307,48 @@ static struct mm_struct *pinstat_inspect_get_mm(pid_t nr)
 	return mm;
 }
 
-/**
- * pinstat_inspect() - PINSTAT_IOC_INSPECT
- * @args: the ioctl argument, copied in; @cursor, @nr_records and @nr_vmas
- *	are filled
- *
- * Return: 0 or a negative errno as documented in the uapi header.
- */
-int pinstat_inspect(struct pinstat_inspect_args *args)
+/* Check the arguments; the range and where this call starts in it. */
+static int pinstat_inspect_range(const struct pinstat_inspect_args *args,
+				 unsigned long *start, unsigned long *end,
+				 unsigned long *addr)
 {
-	struct pinstat_folio_record __user *out = u64_to_user_ptr(args->records);
-	struct pinstat_inspect_batch b = { .max_recs = 0 };
-	unsigned long start, end, addr;
-	u32 written = 0;
-	int ret = 0;
-
 	if (args->flags & ~PINSTAT_INSPECT_FLAGS_ALL || !args->nr_records ||
 	    args->reserved[0] || args->reserved[1] || args->reserved[2] ||
 	    args->record_size != sizeof(struct pinstat_folio_record))
 		return -EINVAL;
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
 	if (args->flags & PINSTAT_INSPECT_ALL) {
-		start = 0;
-		end = TASK_SIZE_MAX;
+		*start = 0;
+		*end = TASK_SIZE_MAX;
 	} else {
 		if (args->start >= args->end || args->end > TASK_SIZE_MAX)
 			return -EINVAL;
-		start = args->start & PAGE_MASK;
-		end = PAGE_ALIGN(args->end);
+		*start = args->start & PAGE_MASK;
+		*end = PAGE_ALIGN(args->end);
 	}
-	addr = args->cursor ? args->cursor & PAGE_MASK : start;
-	if (addr < start || addr >= end)
+	*addr = args->cursor ? args->cursor & PAGE_MASK : *start;
+	if (*addr < *start || *addr >= *end)
 		return -EINVAL;
+	return 0;
+}
 
-	b.mm = pinstat_inspect_get_mm(args->pid);
-	if (!b.mm)
-		return -ESRCH;
+/**
+ * pinstat_inspect_mm() - INSPECT of an address space
+ * @mm: the address space, held by the caller (mmget)
+ * @args: as for PINSTAT_IOC_INSPECT, but @pid is not looked at
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int pinstat_inspect_mm(struct mm_struct *mm, struct pinstat_inspect_args *args)
+{
+	struct pinstat_folio_record __user *out = u64_to_user_ptr(args->records);
+	struct pinstat_inspect_batch b = { .mm = mm };
+	unsigned long start, end, addr;
+	u32 written = 0;
+	int ret;
+
+	ret = pinstat_inspect_range(args, &start, &end, &addr);
+	if (ret)
+		return ret;
 	b.pages = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	b.held = kcalloc(BIT(PINSTAT_HELD_BITS), sizeof(*b.held), GFP_KERNEL);
 	b.used = kmalloc_array(PINSTAT_INSPECT_PAGES, sizeof(*b.used),
@@ -397,7 +366,7 @@ int pinstat_inspect(struct pinstat_inspect_args *args)
 				   PINSTAT_INSPECT_RECORDS);
 		ret = pinstat_inspect_fill(&b, &addr, end);
 		if (!ret)
-			ret = pinstat_inspect_finish(&b);
+			ret = pinstat_records_set_owners(b.recs, b.nr_recs);
 		if (ret)
 			goto free_batch;
 		if (copy_to_user(out + written, b.recs,
@@ -420,6 +389,34 @@ free_batch:
 	kfree(b.used);
 	kfree(b.held);
 	kfree(b.pages);
-	mmput(b.mm);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(pinstat_inspect_mm);
+
+/**
+ * pinstat_inspect() - PINSTAT_IOC_INSPECT
+ * @s: the caller's session, not used: INSPECT takes no pin
+ * @data: struct pinstat_inspect_args, copied in; @cursor, @nr_records and
+ *	@nr_vmas are filled
+ *
+ * Return: 0 or a negative errno as documented in the uapi header.
+ */
+int pinstat_inspect(struct pinstat_session *s, void *data)
+{
+	struct pinstat_inspect_args *args = data;
+	unsigned long start, end, addr;
+	struct mm_struct *mm;
+	int ret;
+
+	ret = pinstat_inspect_range(args, &start, &end, &addr);
+	if (ret)
+		return ret;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	mm = pinstat_inspect_get_mm(args->pid);
+	if (!mm)
+		return -ESRCH;
+	ret = pinstat_inspect_mm(mm, args);
+	mmput(mm);
 	return ret;
 }

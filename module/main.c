@@ -4,8 +4,9 @@
  * exact pin counts of their folios in debugfs.
  *
  * Like mm/gup_test.c, each ioctl copies its argument in, does the work and
- * copies the result out; unlike it, pins are owned by the open file and
- * live until UNPIN or close.
+ * copies the result out, here through one table of commands as
+ * drivers/gpu/drm/drm_ioctl.c does; unlike gup_test, pins are owned by the
+ * open file and live until UNPIN or close.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -25,6 +26,9 @@ static_assert(sizeof(struct pinstat_unpin_args) == 32);
 static_assert(sizeof(struct pinstat_folio_record) == 64);
 static_assert(sizeof(struct pinstat_inspect_args) == 64);
 static_assert(sizeof(struct pinstat_report_args) == 48);
+static_assert(sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_unpin_args) &&
+	      sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_report_args) &&
+	      sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_inspect_args));
 
 /*
  * Who may open /dev/pinstat.  Pins are charged to the opener's VmPin and
@@ -51,74 +55,92 @@ static int pinstat_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static long pinstat_ioctl_pin(struct pinstat_session *s, void __user *argp)
+/* PIN's answer could not be written: the caller cannot learn the handle. */
+static void pinstat_undo_pin(struct pinstat_session *s, void *data)
 {
-	struct pinstat_pin_args args;
-	struct pinstat_unpin_args undo = {};
+	struct pinstat_pin_args *args = data;
+	struct pinstat_unpin_args undo = { .handle = args->handle };
+
+	pinstat_session_unpin(s, &undo);
+}
+
+/**
+ * struct pinstat_ioctl_desc - one command of /dev/pinstat
+ * @cmd: PINSTAT_IOC_*; its size field is the argument struct's size
+ * @name: the name its call counter has in debugfs "summary"
+ * @handler: does the work on the argument struct copied in
+ * @undo: undoes a call whose answer could not be copied out, if it must
+ * @write_first: write the struct back before @handler runs, so a struct
+ *	that cannot take the answer fails before anything is done
+ */
+struct pinstat_ioctl_desc {
+	unsigned int cmd;
+	const char *name;
+	int (*handler)(struct pinstat_session *s, void *data);
+	void (*undo)(struct pinstat_session *s, void *data);
+	bool write_first;
+};
+
+/* All or nothing: a call that cannot answer keeps nothing it did. */
+static const struct pinstat_ioctl_desc pinstat_ioctls[] = {
+	[1] = { .cmd = PINSTAT_IOC_PIN, .name = "pin",
+		.handler = pinstat_session_pin, .undo = pinstat_undo_pin },
+	[2] = { .cmd = PINSTAT_IOC_UNPIN, .name = "unpin",
+		.handler = pinstat_session_unpin, .write_first = true },
+	[3] = { .cmd = PINSTAT_IOC_REPORT, .name = "report",
+		.handler = pinstat_session_report },
+	[4] = { .cmd = PINSTAT_IOC_INSPECT, .name = "inspect",
+		.handler = pinstat_inspect },
+};
+
+static_assert(ARRAY_SIZE(pinstat_ioctls) == PINSTAT_NR_IOCTLS);
+
+/* The largest argument struct. */
+#define PINSTAT_ARGS_MAX sizeof(struct pinstat_pin_args)
+
+/**
+ * pinstat_ioctl_name() - name of a command for its call counter
+ * @nr: _IOC_NR() of the command, 0 for any unknown command
+ *
+ * Return: "pin", "unpin", "report", "inspect", or "other".
+ */
+const char *pinstat_ioctl_name(unsigned int nr)
+{
+	if (nr < ARRAY_SIZE(pinstat_ioctls) && pinstat_ioctls[nr].name)
+		return pinstat_ioctls[nr].name;
+	return "other";
+}
+
+static const struct pinstat_ioctl_desc *pinstat_ioctl_find(unsigned int cmd)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) != PINSTAT_IOC_MAGIC ||
+	    nr >= ARRAY_SIZE(pinstat_ioctls) || pinstat_ioctls[nr].cmd != cmd)
+		return NULL;
+	return &pinstat_ioctls[nr];
+}
+
+static long pinstat_ioctl_call(const struct pinstat_ioctl_desc *desc,
+			       struct pinstat_session *s, void __user *argp)
+{
+	u64 data[PINSTAT_ARGS_MAX / sizeof(u64)];
+	size_t size = _IOC_SIZE(desc->cmd);
 	int ret;
 
-	if (copy_from_user(&args, argp, sizeof(args)))
+	if (copy_from_user(data, argp, size))
 		return -EFAULT;
-	ret = pinstat_session_pin(s, &args);
-	if (ret)
+	if (desc->write_first && copy_to_user(argp, data, size))
+		return -EFAULT;
+	ret = desc->handler(s, data);
+	/* -ENOSPC (REPORT) still tells how many records there are. */
+	if (ret && ret != -ENOSPC)
 		return ret;
-	if (copy_to_user(argp, &args, sizeof(args))) {
-		/* The caller cannot learn the handle: do not keep the pin. */
-		undo.handle = args.handle;
-		pinstat_session_unpin(s, &undo);
+	if (copy_to_user(argp, data, size)) {
+		if (!ret && desc->undo)
+			desc->undo(s, data);
 		return -EFAULT;
 	}
-	return 0;
-}
-
-static long pinstat_ioctl_unpin(struct pinstat_session *s, void __user *argp)
-{
-	struct pinstat_unpin_args args;
-	int ret;
-
-	if (copy_from_user(&args, argp, sizeof(args)))
-		return -EFAULT;
-	/*
-	 * All or nothing, as PIN: an answer that cannot be written leaves the
-	 * pin held.  Writing back what was read proves the struct writable
-	 * before anything is released.
-	 */
-	if (copy_to_user(argp, &args, sizeof(args)))
-		return -EFAULT;
-	ret = pinstat_session_unpin(s, &args);
-	if (ret)
-		return ret;
-	if (copy_to_user(argp, &args, sizeof(args)))
-		return -EFAULT;
-	return 0;
-}
-
-static long pinstat_ioctl_inspect(void __user *argp)
-{
-	struct pinstat_inspect_args args;
-	int ret;
-
-	if (copy_from_user(&args, argp, sizeof(args)))
-		return -EFAULT;
-	ret = pinstat_inspect(&args);
-	if (ret)
-		return ret;
-	if (copy_to_user(argp, &args, sizeof(args)))
-		return -EFAULT;
-	return 0;
-}
-
-static long pinstat_ioctl_report(struct pinstat_session *s, void __user *argp)
-{
-	struct pinstat_report_args args;
-	int ret;
-
-	if (copy_from_user(&args, argp, sizeof(args)))
-		return -EFAULT;
-	ret = pinstat_session_report(s, &args);
-	/* -ENOSPC still tells the caller how many records there are. */
-	if ((!ret || ret == -ENOSPC) && copy_to_user(argp, &args, sizeof(args)))
-		return -EFAULT;
 	return ret;
 }
 
@@ -132,28 +154,12 @@ static long pinstat_ioctl_report(struct pinstat_session *s, void __user *argp)
  */
 long pinstat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct pinstat_session *s = file->private_data;
-	void __user *argp = (void __user *)arg;
+	const struct pinstat_ioctl_desc *desc = pinstat_ioctl_find(cmd);
 	long ret;
 
-	switch (cmd) {
-	case PINSTAT_IOC_PIN:
-		ret = pinstat_ioctl_pin(s, argp);
-		break;
-	case PINSTAT_IOC_UNPIN:
-		ret = pinstat_ioctl_unpin(s, argp);
-		break;
-	case PINSTAT_IOC_REPORT:
-		ret = pinstat_ioctl_report(s, argp);
-		break;
-	case PINSTAT_IOC_INSPECT:
-		ret = pinstat_ioctl_inspect(argp);
-		break;
-	default:
-		ret = -ENOTTY;
-		break;
-	}
-	pinstat_stats_call(cmd, ret);
+	ret = desc ? pinstat_ioctl_call(desc, file->private_data,
+					(void __user *)arg) : -ENOTTY;
+	pinstat_stats_call(desc ? _IOC_NR(cmd) : 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(pinstat_ioctl);

@@ -96,7 +96,7 @@ static void pinstat_packer_flush(struct pinstat_packer *pk)
 }
 
 /* Make room for @more entries; the array never exceeds max_entries. */
-static int pinstat_packer_reserve(struct pinstat_packer *pk, u32 more)
+static int pinstat_packer_grow(struct pinstat_packer *pk, u32 more)
 {
 	/* 64-bit sums: max_pages_per_session may be set near U32_MAX. */
 	u64 need = min_t(u64, (u64)pk->nr_entries + more, pk->max_entries);
@@ -343,7 +343,7 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 			goto unpin_pinned;
 		}
 		/* A batch adds at most one entry a page, plus the open run. */
-		ret = pinstat_packer_reserve(&pk, got + 2);
+		ret = pinstat_packer_grow(&pk, got + 2);
 		if (ret) {
 			unpin_user_pages(pages, got);
 			goto unpin_pinned;
@@ -357,7 +357,7 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 		/* Small folios: take the full size now rather than doubling. */
 		if (pk.capacity < pk.max_entries && pk.batch_small == got &&
 		    got == PINSTAT_PIN_BATCH) {
-			ret = pinstat_packer_reserve(&pk, pk.max_entries);
+			ret = pinstat_packer_grow(&pk, pk.max_entries);
 			if (ret)
 				goto unpin_pinned;
 		}
@@ -377,6 +377,7 @@ int pinstat_pin_range(struct pinstat_pin *pin, unsigned long addr,
 	pin->nr_large = pk.nr_large;
 	pin->addr = addr;
 	pin->len = len;
+	pin->nr_pages = nr_pages;
 	pin->flags = flags;
 	*peak_bytes = pinstat_pin_bookkeeping(pin);
 	pinstat_pin_shrink(pin);

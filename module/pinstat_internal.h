@@ -3,15 +3,17 @@
  * pinstat internals shared by the module's files and its KUnit suite.
  *
  * Layers, bottom up:
- *   pin.c      pin a user range, keep it as folio runs, release it
- *   folio.c    describe one run of pinned pages (kind, counts, headroom)
- *   account.c  charge pinned pages to mm->pinned_vm (RLIMIT_MEMLOCK)
- *   owners.c   pinstat's own pins on a folio, against everyone's
- *   inspect.c  describe another process's pages without pinning them
- *   stats.c    module-wide counters
- *   session.c  one open file: its pins, limits, the ioctl operations
- *   debugfs.c  summary, pins and runs files
- *   main.c     misc device, ioctl decoding, module parameters
+ *   limits.c    module parameters that bound sessions and refcounts
+ *   pin.c       pin a user range, keep it as folio runs, release it
+ *   account.c   charge pinned pages to mm->pinned_vm (RLIMIT_MEMLOCK)
+ *   registry.c  the list of sessions, its lock and the lock order, and
+ *               the index of pinstat's own pins per folio
+ *   record.c    the one builder of folio records (REPORT, INSPECT, debugfs)
+ *   inspect.c   describe another process's pages without pinning them
+ *   stats.c     module-wide counters
+ *   session.c   one open file: its pins, quota, PIN, UNPIN and REPORT
+ *   debugfs.c   summary, pins and runs files (formatting only)
+ *   main.c      misc device, the ioctl table
  */
 #ifndef _PINSTAT_INTERNAL_H
 #define _PINSTAT_INTERNAL_H
@@ -37,8 +39,12 @@ struct seq_file;
  *	and a large folio 16 bytes however big it is.
  * @addr: user address the pin was asked for
  * @len: length the pin was asked for
+ * @nr_pages: pages the range touches, all pinned
+ * @unindexed: entry in the registry's list of pins not yet in its index
+ *	of own pins, while @indexed is false
  * @handle: handle within the session
  * @flags: PINSTAT_PIN_* flags
+ * @indexed: the runs are counted in the registry's index of own pins
  * @nr_entries: used slots of @entries
  * @capacity: allocated slots of @entries
  * @nr_runs: runs in @entries
@@ -48,8 +54,11 @@ struct pinstat_pin {
 	unsigned long *entries;
 	unsigned long addr;
 	unsigned long len;
+	unsigned long nr_pages;
+	struct list_head unindexed;
 	u32 handle;
 	u32 flags;
+	bool indexed;
 	u32 nr_entries;
 	u32 capacity;
 	u32 nr_runs;
@@ -90,12 +99,17 @@ bool pinstat_pin_next_run(const struct pinstat_pin *pin,
 			  struct pinstat_run *run);
 size_t pinstat_pin_bookkeeping(const struct pinstat_pin *pin);
 
-/* folio.c */
-void pinstat_describe_run(const struct pinstat_run *run, unsigned int held,
-			  struct pinstat_folio_record *rec);
-const char *pinstat_kind_name(u32 kind);
-void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own);
+/* limits.c */
+extern unsigned int pinstat_max_pins_per_session;
+extern unsigned int pinstat_max_pages_per_session;
+extern unsigned int pinstat_refcount_limit;
+
+/* record.c */
+void pinstat_record_describe(const struct pinstat_run *run, unsigned int held,
+			     struct pinstat_folio_record *rec);
 void pinstat_record_set_headroom(struct pinstat_folio_record *rec);
+int pinstat_records_set_owners(struct pinstat_folio_record *recs, size_t nr);
+const char *pinstat_kind_name(u32 kind);
 
 /* account.c */
 int pinstat_charge_pinned(struct mm_struct *mm, unsigned long nr_pages);
@@ -119,17 +133,23 @@ struct pinstat_stats_snapshot {
 	s64 failures;
 };
 
+/*
+ * Slots of the ioctl table and its call counters: the uapi header numbers
+ * the commands 1 to 4; slot 0 counts unknown commands.
+ */
+#define PINSTAT_NR_IOCTLS	5
+
 /* stats.c */
 void pinstat_stats_read(struct pinstat_stats_snapshot *snap);
 void pinstat_stats_session(int delta);
 void pinstat_stats_pinned(const struct pinstat_pin *pin, u64 pin_ns);
 void pinstat_stats_unpinned(const struct pinstat_pin *pin);
-void pinstat_stats_call(unsigned int cmd, int ret);
+void pinstat_stats_call(unsigned int nr, int ret);
 void pinstat_stats_show(struct seq_file *m);
 
 /**
  * struct pinstat_session - one open file of /dev/pinstat
- * @node: entry in pinstat_sessions
+ * @node: entry in the registry's list of sessions
  * @lock: protects @pins, @nr_pins, @nr_pages
  * @pins: handle -> struct pinstat_pin
  * @next_handle: cursor for cyclic handle allocation
@@ -138,7 +158,8 @@ void pinstat_stats_show(struct seq_file *m);
  * @mm: address space of the opener, which pins are taken in and charged
  *	to; a reference on the mm_struct only (mmgrab), NULL for a kernel
  *	thread
- * @id: module-wide session number, increasing, never reused
+ * @id: module-wide session number, given by the registry, increasing,
+ *	never reused
  * @pid: thread group of the task that opened the file
  * @comm: its command name
  */
@@ -155,46 +176,39 @@ struct pinstat_session {
 	char comm[TASK_COMM_LEN];
 };
 
-/**
- * struct pinstat_owners - folios of one query and pinstat's pins on them
- * @pfns: folio pfns, sorted and unique once counted
- * @pins: pinstat's pins on each, in the unit of the folio's pin count
- * @nr: folios in @pfns
+/* registry.c */
+void pinstat_registry_add(struct pinstat_session *s);
+void pinstat_registry_remove(struct pinstat_session *s);
+void pinstat_registry_lock(void);
+void pinstat_registry_unlock(void);
+struct pinstat_session *pinstat_registry_lock_session_from(u64 id);
+void pinstat_registry_unlock_session(struct pinstat_session *s);
+void pinstat_registry_visit_pins(void (*fn)(const struct pinstat_pin *pin, void *arg),
+				 void *arg);
+void pinstat_registry_pin_added(struct pinstat_pin *pin);
+void pinstat_registry_pin_removed(struct pinstat_pin *pin);
+int pinstat_registry_own_begin(void);
+u32 pinstat_registry_own_pins(unsigned long pfn);
+void pinstat_registry_own_end(void);
+
+/*
+ * The ioctl handlers, each given its argument struct copied in; the
+ * session is the file's (INSPECT does not use it).
  */
-struct pinstat_owners {
-	unsigned long *pfns;
-	u32 *pins;
-	size_t nr;
-};
+/* inspect.c; pinstat_inspect_mm() is also driven by the KUnit suite */
+int pinstat_inspect(struct pinstat_session *s, void *data);
+int pinstat_inspect_mm(struct mm_struct *mm, struct pinstat_inspect_args *args);
 
-/* owners.c */
-int pinstat_owners_init(struct pinstat_owners *o, size_t max);
-void pinstat_owners_free(struct pinstat_owners *o);
-void pinstat_owners_add(struct pinstat_owners *o, unsigned long pfn);
-void pinstat_owners_count(struct pinstat_owners *o);
-u32 pinstat_owners_pins(const struct pinstat_owners *o, unsigned long pfn);
-
-/* inspect.c */
-int pinstat_inspect(struct pinstat_inspect_args *args);
-
-/* session.c; pinstat_sessions is ordered by id and guarded by its lock */
-extern struct list_head pinstat_sessions;
-extern struct mutex pinstat_sessions_lock;
-extern unsigned int pinstat_max_pins_per_session;
-extern unsigned int pinstat_max_pages_per_session;
-extern unsigned int pinstat_refcount_limit;
-
+/* session.c */
 struct pinstat_session *pinstat_session_create(void);
 void pinstat_session_destroy(struct pinstat_session *s);
-int pinstat_session_pin(struct pinstat_session *s,
-			struct pinstat_pin_args *args);
-int pinstat_session_unpin(struct pinstat_session *s,
-			  struct pinstat_unpin_args *args);
-int pinstat_session_report(struct pinstat_session *s,
-			   struct pinstat_report_args *args);
+int pinstat_session_pin(struct pinstat_session *s, void *data);
+int pinstat_session_unpin(struct pinstat_session *s, void *data);
+int pinstat_session_report(struct pinstat_session *s, void *data);
 
 /* main.c: the ioctl entry point, also driven by the KUnit suite */
 long pinstat_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+const char *pinstat_ioctl_name(unsigned int nr);
 
 /* debugfs.c */
 extern const struct file_operations pinstat_summary_fops;

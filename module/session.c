@@ -1,80 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A session is one open file of /dev/pinstat.  It owns its pins, keyed by
- * handle, and enforces the per-session limits.  Pinning runs without the
- * session lock: the limits are reserved first and the pin is published
- * only when it is complete, so a failed pin is never visible.
- *
- * Lock order: pinstat_sessions_lock, then a session's lock; never two
- * sessions' locks at once.
+ * handle, and enforces the per-session quota.  Pinning runs without the
+ * session lock: the quota is taken first and the pin is published only
+ * when it is complete, so a failed pin is never visible.  The session lock
+ * is never held across a copy to user memory (see registry.c for the lock
+ * order).
  */
 
-#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
-#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
 #include "pinstat_internal.h"
-
-LIST_HEAD(pinstat_sessions);
-/* Protects pinstat_sessions and pinstat_next_session_id. */
-DEFINE_MUTEX(pinstat_sessions_lock);
-static u64 pinstat_next_session_id;
-
-unsigned int pinstat_max_pins_per_session = 4096;
-EXPORT_SYMBOL_IF_KUNIT(pinstat_max_pins_per_session);
-module_param_named(max_pins_per_session, pinstat_max_pins_per_session, uint,
-		   0644);
-MODULE_PARM_DESC(max_pins_per_session,
-		 "Pins one open file may hold (PIN fails with EMFILE beyond)");
-
-/* 1 << 20 pages is 4 GiB with 4 KiB pages. */
-unsigned int pinstat_max_pages_per_session = 1U << 20;
-EXPORT_SYMBOL_IF_KUNIT(pinstat_max_pages_per_session);
-module_param_named(max_pages_per_session, pinstat_max_pages_per_session, uint,
-		   0644);
-MODULE_PARM_DESC(max_pages_per_session,
-		 "Pages one open file may hold pinned (PIN fails with EDQUOT beyond)");
-
-/*
- * Pins refused when they would take a folio's refcount beyond this.  Each
- * pin adds at most GUP_PIN_COUNTING_BIAS (small folio) or the pages of one
- * folio (at most 262144 for 1 GiB) to a refcount, so a limit of 2^30 keeps
- * every folio pinstat pins about 2^30 references short of INT_MAX.
- */
-#define PINSTAT_REFCOUNT_LIMIT_MAX BIT(30)
-
-unsigned int pinstat_refcount_limit = PINSTAT_REFCOUNT_LIMIT_MAX;
-EXPORT_SYMBOL_IF_KUNIT(pinstat_refcount_limit);
-
-static int pinstat_refcount_limit_set(const char *val,
-				      const struct kernel_param *kp)
-{
-	unsigned int limit;
-	int ret;
-
-	ret = kstrtouint(val, 0, &limit);
-	if (ret)
-		return ret;
-	if (limit < GUP_PIN_COUNTING_BIAS || limit > PINSTAT_REFCOUNT_LIMIT_MAX)
-		return -EINVAL;
-	WRITE_ONCE(pinstat_refcount_limit, limit);
-	return 0;
-}
-
-static const struct kernel_param_ops pinstat_refcount_limit_ops = {
-	.set = pinstat_refcount_limit_set,
-	.get = param_get_uint,
-};
-module_param_cb(refcount_limit, &pinstat_refcount_limit_ops,
-		&pinstat_refcount_limit, 0644);
-MODULE_PARM_DESC(refcount_limit,
-		 "Highest folio refcount a pin may leave (PIN fails with ETOOMANYREFS beyond); 1024 .. 2^30, default 2^30");
 
 /**
  * pinstat_session_create() - a new session for current, listed in debugfs
@@ -100,21 +42,20 @@ struct pinstat_session *pinstat_session_create(void)
 	if (s->mm)
 		mmgrab(s->mm);
 
-	mutex_lock(&pinstat_sessions_lock);
-	s->id = ++pinstat_next_session_id;
-	list_add_tail(&s->node, &pinstat_sessions);
-	mutex_unlock(&pinstat_sessions_lock);
+	pinstat_registry_add(s);
 	pinstat_stats_session(1);
 	return s;
 }
 EXPORT_SYMBOL_IF_KUNIT(pinstat_session_create);
 
+/* Release a pin that is no longer published. */
 static void pinstat_pin_free(struct pinstat_session *s,
 			     struct pinstat_pin *pin)
 {
 	pinstat_stats_unpinned(pin);
+	pinstat_registry_pin_removed(pin);
 	pinstat_unpin_range(pin);
-	pinstat_uncharge_pinned(s->mm, pinstat_span_pages(pin->addr, pin->len));
+	pinstat_uncharge_pinned(s->mm, pin->nr_pages);
 	kfree(pin);
 }
 
@@ -127,10 +68,7 @@ void pinstat_session_destroy(struct pinstat_session *s)
 	struct pinstat_pin *pin;
 	unsigned long handle;
 
-	mutex_lock(&pinstat_sessions_lock);
-	list_del(&s->node);
-	mutex_unlock(&pinstat_sessions_lock);
-
+	pinstat_registry_remove(s);
 	xa_for_each(&s->pins, handle, pin)
 		pinstat_pin_free(s, pin);
 	xa_destroy(&s->pins);
@@ -172,8 +110,9 @@ static int pinstat_check_vmas(unsigned long start, unsigned long end,
 	return ret;
 }
 
-static int pinstat_session_reserve(struct pinstat_session *s,
-				   unsigned long nr_pages)
+/* Count a pin of @nr_pages against the session's quota, or refuse it. */
+static int pinstat_quota_take(struct pinstat_session *s,
+			      unsigned long nr_pages)
 {
 	int ret = 0;
 
@@ -192,8 +131,8 @@ static int pinstat_session_reserve(struct pinstat_session *s,
 	return ret;
 }
 
-static void pinstat_session_unreserve(struct pinstat_session *s,
-				      unsigned long nr_pages)
+static void pinstat_quota_return(struct pinstat_session *s,
+				 unsigned long nr_pages)
 {
 	mutex_lock(&s->lock);
 	s->nr_pins--;
@@ -204,13 +143,13 @@ static void pinstat_session_unreserve(struct pinstat_session *s,
 /**
  * pinstat_session_pin() - PINSTAT_IOC_PIN on a session
  * @s: the session
- * @args: the ioctl argument, copied in; the out fields are filled
+ * @data: struct pinstat_pin_args, copied in; the out fields are filled
  *
  * Return: 0 or a negative errno as documented in the uapi header.
  */
-int pinstat_session_pin(struct pinstat_session *s,
-			struct pinstat_pin_args *args)
+int pinstat_session_pin(struct pinstat_session *s, void *data)
 {
+	struct pinstat_pin_args *args = data;
 	unsigned long nr_pages;
 	struct pinstat_pin *pin;
 	u64 start_ns, pin_ns;
@@ -236,12 +175,12 @@ int pinstat_session_pin(struct pinstat_session *s,
 		return -EXDEV;
 	nr_pages = pinstat_span_pages(args->addr, args->len);
 
-	ret = pinstat_session_reserve(s, nr_pages);
+	ret = pinstat_quota_take(s, nr_pages);
 	if (ret)
 		return ret;
 	ret = pinstat_charge_pinned(s->mm, nr_pages);
 	if (ret)
-		goto unreserve;
+		goto return_quota;
 	ret = pinstat_check_vmas(args->addr & PAGE_MASK,
 				 PAGE_ALIGN(args->addr + args->len),
 				 args->flags & PINSTAT_PIN_WRITE);
@@ -272,6 +211,7 @@ int pinstat_session_pin(struct pinstat_session *s,
 	args->pin_ns = pin_ns;
 	args->bookkeeping_bytes = pinstat_pin_bookkeeping(pin);
 	pinstat_stats_pinned(pin, pin_ns);
+	pinstat_registry_pin_added(pin);
 	mutex_lock(&s->lock);
 	ret = xa_alloc_cyclic(&s->pins, &handle, pin, xa_limit_32b,
 			      &s->next_handle, GFP_KERNEL_ACCOUNT);
@@ -285,30 +225,31 @@ int pinstat_session_pin(struct pinstat_session *s,
 	return 0;
 
 uncount:
+	pinstat_registry_pin_removed(pin);
 	pinstat_stats_unpinned(pin);
 	pinstat_unpin_range(pin);
 free_pin:
 	kfree(pin);
 uncharge:
 	pinstat_uncharge_pinned(s->mm, nr_pages);
-unreserve:
-	pinstat_session_unreserve(s, nr_pages);
+return_quota:
+	pinstat_quota_return(s, nr_pages);
 	return ret;
 }
 
 /**
  * pinstat_session_unpin() - PINSTAT_IOC_UNPIN on a session
  * @s: the session
- * @args: the ioctl argument, copied in; @nr_pages and @unpin_ns are filled
+ * @data: struct pinstat_unpin_args, copied in; @nr_pages and @unpin_ns
+ *	are filled
  *
  * Return: 0, -EINVAL for non-zero flags or reserved fields, -ENOENT for an
  * unknown handle.
  */
-int pinstat_session_unpin(struct pinstat_session *s,
-			  struct pinstat_unpin_args *args)
+int pinstat_session_unpin(struct pinstat_session *s, void *data)
 {
+	struct pinstat_unpin_args *args = data;
 	struct pinstat_pin *pin;
-	unsigned long nr_pages;
 	u64 start_ns;
 
 	if (args->flags || args->reserved)
@@ -317,79 +258,70 @@ int pinstat_session_unpin(struct pinstat_session *s,
 	mutex_lock(&s->lock);
 	pin = args->handle ? xa_erase(&s->pins, args->handle) : NULL;
 	if (pin) {
-		nr_pages = pinstat_span_pages(pin->addr, pin->len);
 		s->nr_pins--;
-		s->nr_pages -= nr_pages;
+		s->nr_pages -= pin->nr_pages;
 	}
 	mutex_unlock(&s->lock);
 	if (!pin)
 		return -ENOENT;
 
-	args->nr_pages = nr_pages;
+	args->nr_pages = pin->nr_pages;
 	start_ns = ktime_get_ns();
 	pinstat_pin_free(s, pin);
 	args->unpin_ns = ktime_get_ns() - start_ns;
 	return 0;
 }
 
-/* Records are copied out in batches of one page. */
+/* Records are built and copied out a page at a time. */
 #define PINSTAT_REPORT_BATCH \
 	(PAGE_SIZE / sizeof(struct pinstat_folio_record))
 
-static int pinstat_copy_records(const struct pinstat_pin *pin,
-				const struct pinstat_owners *owners,
-				struct pinstat_folio_record __user *out)
+/*
+ * Describe up to PINSTAT_REPORT_BATCH runs of @pin from @cur into @recs,
+ * with the session locked so the pin stays.  Returns how many.
+ */
+static size_t pinstat_report_batch(const struct pinstat_pin *pin,
+				   struct pinstat_run_cursor *cur,
+				   struct pinstat_folio_record *recs)
 {
-	struct pinstat_folio_record *buf;
-	struct pinstat_run_cursor cur = {};
 	struct pinstat_run run;
 	size_t n = 0;
-	int ret = 0;
 
-	buf = kmalloc_array(PINSTAT_REPORT_BATCH, sizeof(*buf), GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	while (pinstat_pin_next_run(pin, &cur, &run)) {
-		pinstat_describe_run(&run, 0, &buf[n]);
-		pinstat_record_set_owners(&buf[n],
-					  pinstat_owners_pins(owners, buf[n].pfn));
-		n++;
-		if (n == PINSTAT_REPORT_BATCH) {
-			if (copy_to_user(out, buf, n * sizeof(*buf))) {
-				ret = -EFAULT;
-				goto free_buf;
-			}
-			out += n;
-			n = 0;
-		}
-	}
-	if (n && copy_to_user(out, buf, n * sizeof(*buf)))
-		ret = -EFAULT;
-free_buf:
-	kfree(buf);
-	return ret;
+	while (n < PINSTAT_REPORT_BATCH && pinstat_pin_next_run(pin, cur, &run))
+		pinstat_record_describe(&run, 0, &recs[n++]);
+	return n;
 }
 
 /**
  * pinstat_session_report() - PINSTAT_IOC_REPORT on a session
  * @s: the session
- * @args: the ioctl argument, copied in; @nr_runs and @nr_records are filled
+ * @data: struct pinstat_report_args, copied in; @nr_runs and @nr_records
+ *	are filled
+ *
+ * Each batch is built under the session's lock and copied out after it is
+ * dropped, so a copy that waits (userfaultfd, FUSE) holds up nobody else.
+ * An UNPIN of the pin meanwhile ends the call with -ENOENT.
  *
  * Return: 0 or a negative errno as documented in the uapi header; on
  * -ENOSPC @nr_runs is valid.
  */
-int pinstat_session_report(struct pinstat_session *s,
-			   struct pinstat_report_args *args)
+int pinstat_session_report(struct pinstat_session *s, void *data)
 {
+	struct pinstat_report_args *args = data;
+	struct pinstat_folio_record __user *out = u64_to_user_ptr(args->records);
 	struct pinstat_run_cursor cur = {};
-	struct pinstat_owners owners;
-	struct pinstat_run run;
+	struct pinstat_folio_record *recs;
 	struct pinstat_pin *pin;
+	u32 nr_runs;
+	size_t n;
 	int ret = 0;
 
 	if (args->flags || args->reserved[0] || args->reserved[1] ||
 	    args->record_size != sizeof(struct pinstat_folio_record))
 		return -EINVAL;
+	recs = kmalloc_array(PINSTAT_REPORT_BATCH, sizeof(*recs), GFP_KERNEL);
+	if (!recs)
+		return -ENOMEM;
 
 	mutex_lock(&s->lock);
 	pin = args->handle ? xa_load(&s->pins, args->handle) : NULL;
@@ -397,43 +329,44 @@ int pinstat_session_report(struct pinstat_session *s,
 		ret = -ENOENT;
 		goto unlock;
 	}
-	args->nr_runs = pin->nr_runs;
+	nr_runs = pin->nr_runs;
+	args->nr_runs = nr_runs;
 	if (!args->nr_records)
 		goto unlock;
-	if (args->nr_records < pin->nr_runs) {
+	if (args->nr_records < nr_runs) {
 		ret = -ENOSPC;
 		goto unlock;
 	}
-	ret = pinstat_owners_init(&owners, pin->nr_runs);
-	if (ret)
-		goto unlock;
-	while (pinstat_pin_next_run(pin, &cur, &run))
-		pinstat_owners_add(&owners, folio_pfn(page_folio(run.page)));
-	mutex_unlock(&s->lock);
-
-	/* Every session's pins, this one's too, each under its own lock. */
-	mutex_lock(&pinstat_sessions_lock);
-	pinstat_owners_count(&owners);
-	mutex_unlock(&pinstat_sessions_lock);
-
-	mutex_lock(&s->lock);
-	/* An UNPIN meanwhile freed it: handles are never reused. */
-	if (xa_load(&s->pins, args->handle) != pin) {
-		ret = -ENOENT;
-		goto free_owners;
+	for (;;) {
+		n = pinstat_report_batch(pin, &cur, recs);
+		mutex_unlock(&s->lock);
+		if (!n)
+			break;
+		ret = pinstat_records_set_owners(recs, n);
+		if (ret)
+			goto free_recs;
+		if (copy_to_user(out, recs, n * sizeof(*recs))) {
+			ret = -EFAULT;
+			goto free_recs;
+		}
+		out += n;
+		mutex_lock(&s->lock);
+		/*
+		 * Still the same pin: handles are allocated cyclically, so a
+		 * freed pin's handle comes back only after 2^32 - 1 others.
+		 */
+		if (xa_load(&s->pins, args->handle) != pin) {
+			ret = -ENOENT;
+			goto unlock;
+		}
 	}
-	/*
-	 * Copying out may fault, and a fault may wait for long (userfaultfd):
-	 * only this session's lock is held.  No fault path takes a pinstat
-	 * lock.
-	 */
-	ret = pinstat_copy_records(pin, &owners,
-				   u64_to_user_ptr(args->records));
-	if (!ret)
-		args->nr_records = pin->nr_runs;
-free_owners:
-	pinstat_owners_free(&owners);
+	args->nr_records = nr_runs;
+	kfree(recs);
+	return 0;
+
 unlock:
 	mutex_unlock(&s->lock);
+free_recs:
+	kfree(recs);
 	return ret;
 }

@@ -34,11 +34,7 @@ static struct {
 	atomic64_t runs;
 	atomic64_t bookkeeping;
 	atomic64_t pin_ns;
-	atomic64_t pin_calls;
-	atomic64_t unpin_calls;
-	atomic64_t report_calls;
-	atomic64_t inspect_calls;
-	atomic64_t other_calls;
+	atomic64_t calls[PINSTAT_NR_IOCTLS];
 	atomic64_t failures[ARRAY_SIZE(pinstat_errnos) + 1];
 } pinstat_stats;
 
@@ -73,8 +69,7 @@ void pinstat_stats_session(int delta)
 static void pinstat_stats_pin_delta(const struct pinstat_pin *pin, int sign)
 {
 	atomic64_add(sign, &pinstat_stats.pins);
-	atomic64_add(sign * (s64)pinstat_span_pages(pin->addr, pin->len),
-		     &pinstat_stats.pages);
+	atomic64_add(sign * (s64)pin->nr_pages, &pinstat_stats.pages);
 	atomic64_add(sign * (s64)pin->nr_runs, &pinstat_stats.runs);
 	atomic64_add(sign * (s64)pinstat_pin_bookkeeping(pin),
 		     &pinstat_stats.bookkeeping);
@@ -102,30 +97,14 @@ void pinstat_stats_unpinned(const struct pinstat_pin *pin)
 
 /**
  * pinstat_stats_call() - count an ioctl and its failure, if any
- * @cmd: the ioctl command
+ * @nr: _IOC_NR() of the command, 0 for an unknown one
  * @ret: its result, 0 or a negative errno
  */
-void pinstat_stats_call(unsigned int cmd, int ret)
+void pinstat_stats_call(unsigned int nr, int ret)
 {
 	size_t i;
 
-	switch (cmd) {
-	case PINSTAT_IOC_PIN:
-		atomic64_inc(&pinstat_stats.pin_calls);
-		break;
-	case PINSTAT_IOC_UNPIN:
-		atomic64_inc(&pinstat_stats.unpin_calls);
-		break;
-	case PINSTAT_IOC_REPORT:
-		atomic64_inc(&pinstat_stats.report_calls);
-		break;
-	case PINSTAT_IOC_INSPECT:
-		atomic64_inc(&pinstat_stats.inspect_calls);
-		break;
-	default:
-		atomic64_inc(&pinstat_stats.other_calls);
-		break;
-	}
+	atomic64_inc(&pinstat_stats.calls[nr < PINSTAT_NR_IOCTLS ? nr : 0]);
 	if (ret >= 0)
 		return;
 	for (i = 0; i < ARRAY_SIZE(pinstat_errnos); i++)
@@ -153,11 +132,11 @@ void pinstat_stats_show(struct seq_file *m)
 	PINSTAT_SHOW(m, runs);
 	PINSTAT_SHOW(m, bookkeeping);
 	PINSTAT_SHOW(m, pin_ns);
-	PINSTAT_SHOW(m, pin_calls);
-	PINSTAT_SHOW(m, unpin_calls);
-	PINSTAT_SHOW(m, report_calls);
-	PINSTAT_SHOW(m, inspect_calls);
-	PINSTAT_SHOW(m, other_calls);
+	for (i = 1; i < PINSTAT_NR_IOCTLS; i++)
+		seq_printf(m, "%s_calls=%lld\n", pinstat_ioctl_name(i),
+			   atomic64_read(&pinstat_stats.calls[i]));
+	seq_printf(m, "other_calls=%lld\n",
+		   atomic64_read(&pinstat_stats.calls[0]));
 	for (i = 0; i < ARRAY_SIZE(pinstat_errnos); i++)
 		seq_printf(m, "failures_%s=%lld\n", pinstat_errnos[i].name,
 			   atomic64_read(&pinstat_stats.failures[i]));

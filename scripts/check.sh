@@ -75,13 +75,13 @@ collect "" "$log"
 # The selftests, stress and fuzzing in guests.  Seeds are fixed so a
 # failure can be replayed; -s on the command line of pinstat-stress and
 # pinstat-fuzz changes them.
-selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test pinstat_foreign_test'
+selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test'
 stock_cmd="rc=0; for t in $selftests; do \$t || rc=1; done
 sh ./pinstat_cli_test.sh || rc=1
 pinstat-stress -d 10 -p 2 -t 3 -s 1 || rc=1
 pinstat-fuzz -n 5000 -s 1 || rc=1
 exit \$rc"
-debug_cmd="rc=0; for t in pinstat_errors_test pinstat_fault_test pinstat_access_test pinstat_foreign_test; do \$t || rc=1; done
+debug_cmd="rc=0; for t in pinstat_errors_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test; do \$t || rc=1; done
 pinstat-stress -d 30 -p 2 -t 3 -s 2 || rc=1
 pinstat-fuzz -n 20000 -s 2 || rc=1
 exit \$rc"

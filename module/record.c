@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Describe a run of pinned pages: what kind of folio holds them and what its
- * counters say.  Only large folios have an exact pin count; a small folio's
- * pins are folded into its refcount in units of GUP_PIN_COUNTING_BIAS.
+ * The one builder of struct pinstat_folio_record, for REPORT, INSPECT and
+ * debugfs alike: what kind of folio holds a run of pages, what its counters
+ * say, how many more pins it can take, and whose its pins are.  Only large
+ * folios have an exact pin count; a small folio's pins are folded into its
+ * refcount in units of GUP_PIN_COUNTING_BIAS.
+ *
+ * Two steps, so that the folio is read where it is safe to (under the
+ * session's lock, or the target's mmap lock for INSPECT) and the own pins
+ * are looked up where the registry's lock may be taken.
  */
 
 #include <linux/mm.h>
@@ -62,14 +68,15 @@ void pinstat_record_set_headroom(struct pinstat_folio_record *rec)
 }
 
 /**
- * pinstat_describe_run() - fill a folio record for a run of pinned pages
+ * pinstat_record_describe() - fill a record from a run's folio
  * @run: the run; its pages are pinned or referenced, so the folio cannot
  *	go away or split
  * @held: references the caller took only to look (not counted)
- * @rec: the record to fill
+ * @rec: the record to fill; its own and foreign pins are zero until
+ *	pinstat_records_set_owners()
  */
-void pinstat_describe_run(const struct pinstat_run *run, unsigned int held,
-			  struct pinstat_folio_record *rec)
+void pinstat_record_describe(const struct pinstat_run *run, unsigned int held,
+			     struct pinstat_folio_record *rec)
 {
 	struct folio *folio = page_folio(run->page);
 	int refcount = folio_ref_count(folio) - held;
@@ -95,12 +102,15 @@ void pinstat_describe_run(const struct pinstat_run *run, unsigned int held,
 	pinstat_record_set_headroom(rec);
 }
 
-/**
- * pinstat_record_set_owners() - split a record's pin count by owner
- * @rec: a record filled by pinstat_describe_run()
- * @own: pinstat's pins on its folio (pinstat_owners_pins())
- */
-void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own)
+/* Can @rec's folio hold pins of pinstat's?  Else no need to look. */
+static bool pinstat_record_may_be_own(const struct pinstat_folio_record *rec)
+{
+	return !(rec->flags & PINSTAT_FOLIO_NOT_PRESENT) && rec->pincount &&
+	       rec->kind != PINSTAT_KIND_ZERO;
+}
+
+/* Split @rec's pin count into pinstat's @own and everybody else's. */
+static void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own)
 {
 	rec->own_pins = own;
 	/* The zero page's refcount says nothing about pins. */
@@ -108,4 +118,41 @@ void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own)
 		rec->foreign_pins = 0;
 	else
 		rec->foreign_pins = min_t(u64, rec->pincount - own, U32_MAX);
+}
+
+/**
+ * pinstat_records_set_owners() - split described records' pins by owner
+ * @recs: records filled by pinstat_record_describe() (or NOT_PRESENT)
+ * @nr: how many
+ *
+ * Takes the registry's own-pin lock: the caller holds no mmap lock.
+ *
+ * Return: 0, or -ENOMEM when the registry's index cannot grow.
+ */
+int pinstat_records_set_owners(struct pinstat_folio_record *recs, size_t nr)
+{
+	size_t i, first;
+	int ret;
+
+	for (first = 0; first < nr; first++)
+		if (pinstat_record_may_be_own(&recs[first]))
+			break;
+	for (i = 0; i < first; i++)
+		if (!(recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))
+			pinstat_record_set_owners(&recs[i], 0);
+	if (first == nr)
+		return 0;
+
+	ret = pinstat_registry_own_begin();
+	if (ret)
+		return ret;
+	for (i = first; i < nr; i++) {
+		if (recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT)
+			continue;
+		pinstat_record_set_owners(&recs[i],
+					  pinstat_record_may_be_own(&recs[i]) ?
+					  pinstat_registry_own_pins(recs[i].pfn) : 0);
+	}
+	pinstat_registry_own_end();
+	return 0;
 }
