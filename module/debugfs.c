@@ -178,7 +178,7 @@ static int pinstat_pins_show(struct seq_file *m, void *v)
 	const struct pinstat_pin *pin = it->pin;
 
 	seq_printf(m,
-		   "session=%llu handle=%u pid=%d addr=0x%lx len=%lu flags=%s pages=%lu runs=%u bookkeeping=%zu pincount=%s comm=%s\n",
+		   "session=%llu handle=%u pid=%d addr=0x%lx len=%lu flags=%s pages=%u runs=%u bookkeeping=%zu pincount=%s comm=%s\n",
 		   it->s->id, pin->handle, it->s->pid, pin->addr, pin->len,
 		   pinstat_pin_flags_name(pin->flags), pin->nr_pages, pin->nr_runs,
 		   pinstat_pin_bookkeeping(pin), pinstat_pin_count_name(pin),

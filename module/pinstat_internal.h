@@ -39,30 +39,29 @@ struct seq_file;
  *	and a large folio 16 bytes however big it is.
  * @addr: user address the pin was asked for
  * @len: length the pin was asked for
- * @nr_pages: pages the range touches, all pinned
- * @unindexed: entry in the registry's list of pins not yet in its index
- *	of own pins, while @indexed is false
+ * @unindexed: entry in the registry's list of pins whose runs are not yet
+ *	in its index of own pins; empty once they are
  * @handle: handle within the session
  * @flags: PINSTAT_PIN_* flags
- * @indexed: the runs are counted in the registry's index of own pins
  * @nr_entries: used slots of @entries
  * @capacity: allocated slots of @entries
  * @nr_runs: runs in @entries
  * @nr_large: runs on large folios, whose pin counts are exact
+ * @nr_pages: pages the range touches, all pinned (at most
+ *	max_pages_per_session, a u32)
  */
 struct pinstat_pin {
 	unsigned long *entries;
 	unsigned long addr;
 	unsigned long len;
-	unsigned long nr_pages;
 	struct list_head unindexed;
 	u32 handle;
 	u32 flags;
-	bool indexed;
 	u32 nr_entries;
 	u32 capacity;
 	u32 nr_runs;
 	u32 nr_large;
+	u32 nr_pages;
 };
 
 /**

@@ -31,7 +31,7 @@ static LIST_HEAD(pinstat_sessions);
 static DEFINE_MUTEX(pinstat_sessions_lock);
 static u64 pinstat_next_session_id;
 
-/* Protects pinstat_own and pinstat_unindexed, and pins' @indexed. */
+/* Protects pinstat_own and pinstat_unindexed, and pins' @unindexed. */
 static DEFINE_MUTEX(pinstat_own_lock);
 static DEFINE_XARRAY(pinstat_own);
 static LIST_HEAD(pinstat_unindexed);
@@ -187,7 +187,6 @@ static int pinstat_own_account(const struct pinstat_pin *pin, int sign,
 void pinstat_registry_pin_added(struct pinstat_pin *pin)
 {
 	mutex_lock(&pinstat_own_lock);
-	pin->indexed = false;
 	list_add_tail(&pin->unindexed, &pinstat_unindexed);
 	mutex_unlock(&pinstat_own_lock);
 }
@@ -199,7 +198,7 @@ void pinstat_registry_pin_added(struct pinstat_pin *pin)
 void pinstat_registry_pin_removed(struct pinstat_pin *pin)
 {
 	mutex_lock(&pinstat_own_lock);
-	if (pin->indexed)
+	if (list_empty(&pin->unindexed))
 		pinstat_own_account(pin, -1, pin->nr_runs);
 	else
 		list_del(&pin->unindexed);
@@ -226,8 +225,7 @@ int pinstat_registry_own_begin(void)
 			mutex_unlock(&pinstat_own_lock);
 			return ret;
 		}
-		list_del(&pin->unindexed);
-		pin->indexed = true;
+		list_del_init(&pin->unindexed);
 	}
 	return 0;
 }
