@@ -10,7 +10,10 @@ allocation and its verification loop excluded), pinstat's pin_ns + unpin_ns
 (its page array and folio records included).  Wall: the ioctls as user
 space sees them, every cost included.  Ratio: pinstat median / gup_test
 median.  INSPECT rows: PINSTAT_IOC_INSPECT of another process's range
-against /proc/PID/pagemap + /proc/kpagecount + /proc/kpageflags.
+against /proc/PID/pagemap + /proc/kpagecount + /proc/kpageflags.  Targets
+(issue 14): REPORT calls a second under pinstat-stress, and INSPECT of a
+process holding 1 GiB of 4 KiB pages pinned through pinstat, each printed
+with its target and whether it is met.
 """
 import json
 import re
@@ -18,6 +21,9 @@ import statistics
 import sys
 
 ORDER_NAMES = {0: "4K", 9: "2M", 18: "1G"}
+# (comparison, bound, unit) of the targets of issue 14
+REPORT_TARGET = (">=", 10000, "calls/s")
+INSPECT_TARGET = ("<=", 1.0, "s")
 
 
 def kv(line):
@@ -47,6 +53,7 @@ def layout_str(f):
 def parse(log):
     pins, layouts, inspects, folios, traces = {}, {}, {}, {}, {}
     guest, traced, stalls = None, None, []
+    pinned, stress = [], []
     for line in open(log, errors="replace"):
         line = line.strip()
         if line.startswith("guest: kernel"):
@@ -60,6 +67,12 @@ def parse(log):
         elif line.startswith("inspect "):
             f = kv(line)
             inspects.setdefault(f["kind"], []).append(f)
+        elif line.startswith("inspect_pinned "):
+            pinned.append(kv(line))
+        elif line.startswith("# call_rates "):
+            stress.append(kv(line))
+        elif line.startswith("# lone_report_rate ") and stress:
+            stress[-1]["lone_rate"] = kv(line)
         elif line.startswith("ftrace "):
             traced = trace_line(line, traces, traced)
         elif line.startswith("stalls "):
@@ -69,7 +82,8 @@ def parse(log):
             f = kv(line)
             folios[f["kind"]] = {"read_ns": int(f["read_ns"]),
                                  "read_bytes": int(f["read_bytes"])}
-    return guest, pins, layouts, inspects, folios, traces, stalls
+    return (guest, pins, layouts, inspects, folios, traces, stalls,
+            pinned, stress)
 
 
 def trace_line(line, traces, kind):
@@ -267,19 +281,112 @@ def print_inspects(rows, folios, traces):
               f"{s['read_ns'] / 1e3:.0f} us ({s['read_bytes']} B)")
 
 
+def stress_args(f):
+    return (f"-d {f['duration']} -p {f['processes']} -t {f['threads']} "
+            f"-s {f['seed']}" + (" -R" if f["lone"] == "1" else ""))
+
+
+def target(name, value, bound, detail):
+    op, limit, unit = bound
+    met = value is not None and (value >= limit if op == ">=" else
+                                 value <= limit)
+    return {"name": name, "value": value, "unit": unit, "target": op,
+            "limit": limit, "met": met, "detail": detail}
+
+
+def targets(pinned, stress):
+    """The figures of issue 14, each against its target."""
+    out = []
+    plain = [f for f in stress if f["lone"] == "0"]
+    rate, detail = None, "not measured: no pinstat-stress run in the log"
+    if plain:
+        # The issue's figure (17133, then about 1100 calls/s) is the
+        # stress's calls a second, PIN + UNPIN + REPORT: REPORT's cost
+        # is what sets it.  The REPORTs alone are shown beside it.
+        f = plain[0]
+        secs = float(f["seconds"])
+        answered = int(f["reports"]) - int(f["enospc"])
+        rate = int(f["calls"]) / secs
+        detail = (f"pinstat-stress {stress_args(f)}: all its calls, as "
+                  f"the issue counts them: {f['calls']} in "
+                  f"{f['seconds']} s, {f['pins']} PIN + {f['unpins']} "
+                  f"UNPIN + {f['reports']} REPORT ({f['enospc']} of them "
+                  f"-ENOSPC); REPORT alone {answered / secs:.0f} calls/s")
+    out.append(target("REPORT under pinstat-stress", rate, REPORT_TARGET,
+                      detail))
+    for key, calls, how in (("inspect_ns", "inspect_calls", ""),
+                            ("batched_ns", "batched_calls",
+                             ", 4096 records a call")):
+        secs = stats([int(r[key]) / 1e9 for r in pinned])
+        size, detail = "1 GiB", "not measured: no inspect_pinned line"
+        if pinned:
+            r = pinned[0]
+            size = (f"{int(r['bytes']) >> 30} GiB"
+                    if int(r["bytes"]) % (1 << 30) == 0
+                    else f"{int(r['bytes']) >> 20} MiB")
+            detail = (f"{r['records']} records in {r[calls]} call(s), "
+                      f"median of {secs['n']}, min {secs['min']:.2f} s; "
+                      f"{r['pins']} pins, own_pins {r['own_pins']}, "
+                      f"foreign_pins {r['foreign_pins']}, checked by "
+                      f"pinstat-bench")
+        out.append(target(f"INSPECT of {size} of 4 KiB pins held by "
+                          f"pinstat{how}",
+                          secs["median"] if secs else None, INSPECT_TARGET,
+                          detail))
+    return out
+
+
+def lone_rates(stress):
+    """-R: one process's REPORTs of one page beside the stress (no target)."""
+    for f in stress:
+        lone = f.get("lone_rate")
+        if lone:
+            secs = float(f["seconds"])
+            return {"args": stress_args(f),
+                    "lone_per_s": int(lone["reports"]) /
+                    float(lone["seconds"]),
+                    "stress_per_s": int(f["calls"]) / secs,
+                    "stress_reports_per_s": (int(f["reports"]) -
+                                             int(f["enospc"])) / secs}
+    return None
+
+
+def print_targets(release, tgts, lone):
+    print(f"\n{release}: targets of issue 14")
+    for t in tgts:
+        fmt = "{:.0f}" if t["unit"] == "calls/s" else "{:.2f}"
+        value = "-" if t["value"] is None else fmt.format(t["value"])
+        print(f"{t['name']}: {value} {t['unit']} (target {t['target']} "
+              f"{t['limit']:g} {t['unit']}): "
+              f"{'met' if t['met'] else 'NOT met'}")
+        print(f"  ({t['detail']})")
+    if lone:
+        print(f"REPORT of one small pin by one process doing nothing else, "
+              f"beside pinstat-stress: {lone['lone_per_s']:.0f} calls/s "
+              f"(no target)\n  (pinstat-stress {lone['args']}; the "
+              f"stress meanwhile {lone['stress_per_s']:.0f} calls/s, of "
+              f"them REPORT {lone['stress_reports_per_s']:.0f})")
+
+
 def main(log, release, out):
-    guest, pins, layouts, inspects, folios, traces, stalls = parse(log)
+    (guest, pins, layouts, inspects, folios, traces, stalls, pinned,
+     stress) = parse(log)
     rows = pin_rows(pins, layouts)
     irows = inspect_rows(inspects)
     if not rows:
         sys.exit(f"bench-report: no pin rows in {log}")
+    tgts = targets(pinned, stress)
+    lone = lone_rates(stress)
     doc = {"release": release, "guest": guest, "rows": rows,
            "inspect": irows, "inspect_traced": traces,
-           "folios_read": folios, "stalls": stalls}
+           "folios_read": folios, "stalls": stalls,
+           "targets": tgts, "lone_report": lone,
+           "inspect_pinned": pinned, "stress": stress}
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     print_pins(release, rows)
     print_inspects(irows, folios, traces)
+    print_targets(release, tgts, lone)
     if stalls:
         lost = " / ".join(f"{100 * x['lost_ns'] / x['of_ns']:.0f}%"
                           for x in stalls)

@@ -11,6 +11,9 @@
 # alternating.  Then INSPECT of another process's 1 GiB of 4 KiB pages and
 # of THP against reading them through /proc/PID/pagemap, /proc/kpagecount
 # and /proc/kpageflags, and where INSPECT's time goes (function_graph).
+# Then the targets of issue 14, each printed with its target and whether
+# it is met: REPORT calls a second under pinstat-stress, and INSPECT of
+# 1 GiB of 4 KiB pages the process pinned through pinstat itself.
 # Prints tables per kernel and writes results/bench-RELEASE.json.
 # Timings, not tests: `make check` does not run this.
 set -euo pipefail

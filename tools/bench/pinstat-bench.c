@@ -6,7 +6,7 @@
  * scripts/bench-report.py turns the lines into tables.
  *
  * usage: pinstat-bench -k KIND [-m MiB] [-o KiB] [-r ROUNDS]
- *        pinstat-bench -I [-m MiB] [-r ROUNDS] [-F] [-T]
+ *        pinstat-bench -I [-m MiB] [-r ROUNDS] [-P ROUNDS] [-F] [-T]
  *        pinstat-bench -S
  *
  * -k: PIN + UNPIN against gup_test's PIN_FAST_BENCHMARK on the very same
@@ -19,10 +19,13 @@
  * -I: a child process holds MiB of 4 KiB pages and MiB of THP, populated
  * and not pinned; PINSTAT_IOC_INSPECT of each range is timed against
  * reading it the way page-types does (/proc/PID/pagemap, then
- * /proc/kpagecount and /proc/kpageflags of the PFNs).  -F also times a
- * read of debugfs "runs" while the child pins each range; -T traces one
- * more INSPECT of each range with the function_graph tracer (tracefs
- * mounted at /sys/kernel/tracing) and prints the trace.
+ * /proc/kpagecount and /proc/kpageflags of the PFNs).  -P then times
+ * ROUNDS INSPECTs of the 4 KiB range while the child pins it through its
+ * own /dev/pinstat file, and fails unless every record counts that pin as
+ * pinstat's own and none as foreign.  -F also times a read of debugfs
+ * "runs" while the child pins each range; -T traces one more INSPECT of
+ * each range with the function_graph tracer (tracefs mounted at
+ * /sys/kernel/tracing) and prints the trace.
  *
  * -S: how much of one second a busy loop lost in stalls of 1 ms or more.
  *
@@ -282,6 +285,8 @@ struct seen {
 	unsigned long folios;	/* INSPECT records / compound heads + small */
 	unsigned long calls;	/* ioctls or preads */
 	unsigned long mapped;	/* kpagecount: mappings of those pages */
+	unsigned long own, foreign;	/* INSPECT: own_pins, foreign_pins */
+	unsigned long own_off;	/* records whose own_pins is not nr_pages */
 };
 
 /*
@@ -312,6 +317,11 @@ static int inspect_range(int fd, int pid, uintptr_t start, size_t len,
 				continue;
 			s->present += recs[i].nr_pages;
 			s->folios++;
+			s->own += recs[i].own_pins;
+			s->foreign += recs[i].foreign_pins;
+			/* One pin of pinstat's a page, if the range is pinned once. */
+			if (recs[i].own_pins != recs[i].nr_pages)
+				s->own_off++;
 			if (recs[i].kind == PINSTAT_KIND_ANON_THP &&
 			    recs[i].order == 9)
 				s->thp += recs[i].nr_pages;
@@ -511,6 +521,67 @@ static int bench_inspect_kind(int fd, pid_t pid, const char *kind,
 	return 0;
 }
 
+/* Each of @pages pages a small folio of its own, pinned once by pinstat. */
+static int pinned_once(const struct seen *s, unsigned long pages)
+{
+	return s->present == pages && s->folios == pages && s->own == pages &&
+	       !s->own_off && !s->foreign;
+}
+
+/*
+ * INSPECT of the 4 KiB range while the holder pins it through its own
+ * /dev/pinstat file, so that every record's own_pins is counted: all
+ * records in one call, then 4096 a call, @rounds times.
+ */
+static int bench_inspect_pinned(int fd, pid_t pid, int cmd, int ans,
+				uintptr_t addr, size_t len, int rounds,
+				struct pinstat_folio_record *recs,
+				unsigned int nr_recs)
+{
+	unsigned long pages = len / SZ_4K;
+	long long t0, one_ns, bat_ns;
+	struct seen one, bat;
+	int i, ret, unpin;
+
+	ret = ask(cmd, ans, 'a');
+	if (ret) {
+		fprintf(stderr, "inspect pinned: pin: %s\n", strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < rounds && !ret; i++) {
+		t0 = now_ns();
+		ret = inspect_range(fd, pid, addr, len, recs, nr_recs, &one);
+		one_ns = now_ns() - t0;
+		t0 = now_ns();
+		if (!ret)
+			ret = inspect_range(fd, pid, addr, len, recs,
+					    INSPECT_BATCH, &bat);
+		bat_ns = now_ns() - t0;
+		if (ret) {
+			fprintf(stderr, "inspect pinned: %s\n", strerror(-ret));
+			break;
+		}
+		printf("inspect_pinned kind=anon-4k round=%d bytes=%zu pins=%lu",
+		       i, len, pages);
+		printf(" inspect_ns=%lld inspect_calls=%lu records=%lu",
+		       one_ns, one.calls, one.folios);
+		printf(" batched_ns=%lld batched_calls=%lu", bat_ns, bat.calls);
+		printf(" own_pins=%lu foreign_pins=%lu own_pins_off=%lu\n",
+		       one.own, one.foreign, one.own_off + bat.own_off);
+		fflush(stdout);
+		if (!pinned_once(&one, pages) || !pinned_once(&bat, pages)) {
+			fprintf(stderr,
+				"inspect pinned: %lu pages pinned once each by pinstat, INSPECT says %lu/%lu records, %lu/%lu own pins, %lu/%lu foreign, %lu/%lu records without one own pin a page (one call/4096 a call)\n",
+				pages, one.folios, bat.folios, one.own, bat.own,
+				one.foreign, bat.foreign, one.own_off,
+				bat.own_off);
+			ret = -EIO;
+		}
+	}
+	unpin = ask(cmd, ans, 'u');
+	return ret ? ret : unpin;
+}
+
 #define TRACEFS		"/sys/kernel/tracing"
 
 static int tracefs_open_write(const char *file, int flags, const char *s)
@@ -611,7 +682,8 @@ static int trace_inspect(int fd, pid_t pid, const char *const *kinds,
 	return ret;
 }
 
-static int bench_inspect(size_t len, int rounds, int folios, int trace)
+static int bench_inspect(size_t len, int rounds, int pinned, int folios,
+			 int trace)
 {
 	static const char *const kinds[2] = { "anon-4k", "thp" };
 	struct pagemap_fds f = { 0 };
@@ -668,6 +740,9 @@ static int bench_inspect(size_t len, int rounds, int folios, int trace)
 		for (k = 0; k < 2 && !ret; k++)
 			ret = bench_inspect_kind(fd, pid, kinds[k], addrs[k],
 						 len, i, recs, nr_recs, &f);
+	if (pinned && !ret)
+		ret = bench_inspect_pinned(fd, pid, cmd[1], ans[0], addrs[0],
+					   len, pinned, recs, nr_recs);
 	for (k = 0; k < 2 && folios && !ret; k++) {
 		long long t0, t1, bytes;
 
@@ -721,11 +796,11 @@ static int stall_gauge(void)
 int main(int argc, char **argv)
 {
 	struct row r = { .name = NULL, .kind = BUF_ANON };
-	int opt, rounds = 7, inspect = 0, folios = 0, trace = 0;
+	int opt, rounds = 7, inspect = 0, pinned = 0, folios = 0, trace = 0;
 	size_t mib = 256, off_kib = 0;
 	static char name[32];
 
-	while ((opt = getopt(argc, argv, "k:m:o:r:IFTS")) != -1) {
+	while ((opt = getopt(argc, argv, "k:m:o:r:IP:FTS")) != -1) {
 		switch (opt) {
 		case 'k':
 			if (parse_kind(optarg, &r.kind)) {
@@ -746,6 +821,9 @@ int main(int argc, char **argv)
 		case 'I':
 			inspect = 1;
 			break;
+		case 'P':
+			pinned = atoi(optarg);
+			break;
 		case 'F':
 			folios = 1;
 			break;
@@ -759,7 +837,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (inspect)
-		return bench_inspect(mib << 20, rounds, folios, trace);
+		return bench_inspect(mib << 20, rounds, pinned, folios, trace);
 	if (!r.name || !mib || rounds < 1 ||
 	    (off_kib && (r.kind != BUF_THP || off_kib % 4 ||
 			 off_kib << 10 >= SZ_2M)))
@@ -773,7 +851,7 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr,
 		"usage: %s -k KIND [-m MiB] [-o KiB] [-r ROUNDS]\n"
-		"       %s -I [-m MiB] [-r ROUNDS] [-F] [-T]\n"
+		"       %s -I [-m MiB] [-r ROUNDS] [-P ROUNDS] [-F] [-T]\n"
 		"       %s -S\n", argv[0], argv[0], argv[0]);
 	return 2;
 }

@@ -5,7 +5,7 @@
  * every folio, pinstat's counters and the kernel's nr_foll_pin_* must be
  * back where they started.
  *
- *   pinstat-stress [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]
+ *   pinstat-stress [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED] [-R]
  *
  * The parent maps one 2 MiB buffer of each kind it can and holds a probe
  * pin on each, so fork() gives the workers their own copies of the private
@@ -13,7 +13,10 @@
  * shmem, page-cache and zero pages.  Each thread pins through the process's
  * file or its own.  Odd-numbered workers are killed with SIGKILL at the
  * end, the others exit holding their pins; nobody unpins what is left.
- * Prints TAP; exits 1 when a check fails.
+ * -R adds one process that pins one page of its own and does nothing but
+ * REPORT it meanwhile.  Prints TAP, with the calls made and the seconds
+ * they took ("# call_rates", "# lone_report_rate": scripts/bench.sh reads
+ * them); exits 1 when a check fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,12 +47,14 @@ static const enum pinstat_buf_kind kinds[] = {
 static struct pinstat_buf bufs[NR_KINDS];
 static bool have[NR_KINDS];
 
-/* What one worker process did, sent to the parent through a pipe. */
+/* What a worker process (or -R's reporter) did, sent through a pipe. */
 struct tally {
 	long pins, unpins, reports, refused_limit, refused_longterm_file;
+	long reports_nospc;	/* of @reports, refused for a short array */
 	long bad;		/* calls that failed with an undocumented errno */
 	int bad_errno;
 	char bad_what[64];
+	double seconds;		/* the lone reporter's: how long it reported */
 };
 
 struct thread_ctx {
@@ -74,6 +79,21 @@ static void bad(struct tally *t, const char *what, int err)
 		t->bad_errno = err;
 		snprintf(t->bad_what, sizeof(t->bad_what), "%s", what);
 	}
+}
+
+static void tally_add(struct tally *sum, const struct tally *t)
+{
+	sum->pins += t->pins;
+	sum->unpins += t->unpins;
+	sum->reports += t->reports;
+	sum->reports_nospc += t->reports_nospc;
+	sum->refused_limit += t->refused_limit;
+	sum->refused_longterm_file += t->refused_longterm_file;
+	if (t->bad && !sum->bad) {
+		sum->bad_errno = t->bad_errno;
+		memcpy(sum->bad_what, t->bad_what, sizeof(sum->bad_what));
+	}
+	sum->bad += t->bad;
 }
 
 static void *thread_main(void *arg)
@@ -134,7 +154,9 @@ static void *thread_main(void *arg)
 			rep.record_size = sizeof(recs[0]);
 			err = ioctl(fds[h], PINSTAT_IOC_REPORT, &rep) ? errno : 0;
 			/* 2 MiB of small pages at an offset has 513 records. */
-			if (err && err != ENOSPC)
+			if (err == ENOSPC)
+				t->reports_nospc++;
+			else if (err)
 				bad(t, "REPORT", err);
 			t->reports++;
 		}
@@ -163,22 +185,83 @@ static void worker(int id, int nr_threads, double seconds, unsigned int seed,
 	}
 	for (i = 0; i < nr_threads; i++) {
 		pthread_join(ctx[i].th, NULL);
-		sum.pins += ctx[i].t.pins;
-		sum.unpins += ctx[i].t.unpins;
-		sum.reports += ctx[i].t.reports;
-		sum.refused_limit += ctx[i].t.refused_limit;
-		sum.refused_longterm_file += ctx[i].t.refused_longterm_file;
-		if (ctx[i].t.bad && !sum.bad) {
-			sum.bad_errno = ctx[i].t.bad_errno;
-			memcpy(sum.bad_what, ctx[i].t.bad_what, sizeof(sum.bad_what));
-		}
-		sum.bad += ctx[i].t.bad;
+		tally_add(&sum, &ctx[i].t);
 	}
 	if (write(tally_fd, &sum, sizeof(sum)) != sizeof(sum))
 		_exit(4);
 	if (id % 2)
 		pause();	/* killed by the parent, pins held */
 	_exit(0);		/* exits with its pins held */
+}
+
+/*
+ * -R: one page of its own pinned, then nothing but REPORTs of it for as
+ * long as the workers run: what a REPORT costs a bystander meanwhile.  It
+ * pins only after the go, when the parent has counted pinstat's pins.
+ */
+static void lone_reporter(double seconds, int go_fd, int tally_fd)
+{
+	struct pinstat_folio_record rec;
+	struct pinstat_report_args rep;
+	struct pinstat_pin_args pin;
+	struct pinstat_buf buf;
+	struct tally t = {};
+	double start;
+	int fd, err;
+	char c;
+
+	fd = pinstat_open();
+	if (fd < 0 || pinstat_buf_alloc(&buf, BUF_ANON, PAGE_SZ) ||
+	    read(go_fd, &c, 1) != 1 ||
+	    pinstat_pin(fd, buf.addr, PAGE_SZ, 0, &pin))
+		_exit(2);
+	start = now();
+	while (now() < start + seconds) {
+		memset(&rep, 0, sizeof(rep));
+		rep.handle = pin.handle;
+		rep.records = (unsigned long)&rec;
+		rep.nr_records = 1;
+		rep.record_size = sizeof(rec);
+		err = ioctl(fd, PINSTAT_IOC_REPORT, &rep) ? errno : 0;
+		if (err)
+			bad(&t, "REPORT", err);
+		t.reports++;
+	}
+	t.seconds = now() - start;
+	err = pinstat_unpin(fd, pin.handle);
+	if (err)
+		bad(&t, "UNPIN", -err);
+	close(fd);
+	pinstat_buf_free(&buf);
+	if (write(tally_fd, &t, sizeof(t)) != sizeof(t))
+		_exit(4);
+	_exit(0);
+}
+
+/*
+ * For scripts/bench.sh: REPORTs a second, those answered with records
+ * (-ENOSPC returns before any record is built), and all calls a second,
+ * counted as the run's summary line counts them: PINs that succeeded,
+ * UNPINs and REPORTs.
+ */
+static void print_rates(const struct tally *sum, double seconds,
+			const struct tally *lone, double duration,
+			int nr_procs, int nr_threads, unsigned int seed)
+{
+	long calls = sum->pins + sum->unpins + sum->reports;
+
+	printf("# call_rates seconds=%.2f pins=%ld unpins=%ld reports=%ld enospc=%ld",
+	       seconds, sum->pins, sum->unpins, sum->reports,
+	       sum->reports_nospc);
+	printf(" reports_per_second=%.0f calls=%ld calls_per_second=%.0f",
+	       (sum->reports - sum->reports_nospc) / seconds, calls,
+	       calls / seconds);
+	printf(" duration=%g processes=%d threads=%d seed=%u lone=%d\n",
+	       duration, nr_procs, nr_threads, seed, !!lone);
+	if (lone)
+		printf("# lone_report_rate seconds=%.2f reports=%ld reports_per_second=%.0f\n",
+		       lone->seconds, lone->reports,
+		       lone->reports / lone->seconds);
 }
 
 /* The probe pins' records, to compare before and after. */
@@ -274,18 +357,19 @@ static int stable_snapshot(int fd, struct pinstat_folio_record **out,
 int main(int argc, char **argv)
 {
 	int nr_procs = 2, nr_threads = 3, opt, probe, i, go[2], tally[2];
+	int lone_tally[2];
 	struct pinstat_folio_record *after[NR_KINDS];
 	size_t after_nr[NR_KINDS];
 	long long pins0, pages0, vm0, vm_probe;
 	unsigned int seed = 1, k;
-	pid_t pids[MAX_PROCS];
-	double seconds = 20, t0;
-	struct tally sum = {};
+	pid_t pids[MAX_PROCS], lone_pid = 0;
+	double seconds = 20, t0, t_end;
+	struct tally sum = {}, lone = {};
+	bool ok, done, with_lone = false;
 	long mismatches = 0;
 	int tries;
-	bool ok, done;
 
-	while ((opt = getopt(argc, argv, "d:p:t:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:p:t:s:R")) != -1) {
 		switch (opt) {
 		case 'd':
 			seconds = atof(optarg);
@@ -299,9 +383,12 @@ int main(int argc, char **argv)
 		case 's':
 			seed = strtoul(optarg, NULL, 0);
 			break;
+		case 'R':
+			with_lone = true;
+			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]\n",
+				"usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED] [-R]\n",
 				argv[0]);
 			return 2;
 		}
@@ -349,13 +436,26 @@ int main(int argc, char **argv)
 			worker(i, nr_threads, seconds, seed, go[0], tally[1]);
 		}
 	}
+	if (with_lone) {
+		/* Its own pipe, which only it can write: EOF if it fails. */
+		if (pipe(lone_tally))
+			return 1;
+		lone_pid = fork();
+		if (lone_pid < 0)
+			return 1;
+		if (lone_pid == 0) {
+			close(probe);
+			lone_reporter(seconds, go[0], lone_tally[1]);
+		}
+		close(lone_tally[1]);
+	}
 	/* fork() changed how the parent maps pinned THPs: look only now. */
 	pins0 = pinstat_summary("pins");
 	pages0 = pinstat_summary("pages");
 	if (stable_snapshot(probe, probe_recs, probe_nr))
 		return 1;
 	t0 = now();
-	for (i = 0; i < nr_procs; i++)
+	for (i = 0; i < nr_procs + with_lone; i++)
 		if (write(go[1], "g", 1) != 1)
 			return 1;
 	for (i = 0; i < nr_procs; i++) {
@@ -363,17 +463,9 @@ int main(int argc, char **argv)
 
 		if (read(tally[0], &t, sizeof(t)) != sizeof(t))
 			return 1;
-		sum.pins += t.pins;
-		sum.unpins += t.unpins;
-		sum.reports += t.reports;
-		sum.refused_limit += t.refused_limit;
-		sum.refused_longterm_file += t.refused_longterm_file;
-		if (t.bad && !sum.bad) {
-			sum.bad_errno = t.bad_errno;
-			memcpy(sum.bad_what, t.bad_what, sizeof(sum.bad_what));
-		}
-		sum.bad += t.bad;
+		tally_add(&sum, &t);
 	}
+	t_end = now();
 	for (i = 0; i < nr_procs; i++) {
 		if (i % 2)
 			kill(pids[i], SIGKILL);
@@ -384,6 +476,15 @@ int main(int argc, char **argv)
 		now() - t0, nr_procs, nr_threads, seed, sum.pins, sum.unpins,
 		sum.reports, (sum.pins + sum.unpins + sum.reports) / (now() - t0),
 		sum.refused_limit, sum.refused_longterm_file);
+	if (with_lone) {
+		if (read(lone_tally[0], &lone, sizeof(lone)) != sizeof(lone))
+			return 1;
+		waitpid(lone_pid, NULL, 0);
+	}
+	print_rates(&sum, t_end - t0, with_lone ? &lone : NULL, seconds,
+		    nr_procs, nr_threads, seed);
+	/* Its failed calls are failed calls of the run. */
+	tally_add(&sum, &lone);
 	if (sum.bad)
 		printf("# %ld calls failed unexpectedly, first: %s: %s\n", sum.bad,
 		       sum.bad_what, strerror(sum.bad_errno));
