@@ -49,8 +49,10 @@
  *   -EOVERFLOW  @addr + @len wraps around
  *   -EFAULT     the range is not a user address range (kernel or
  *               non-canonical address), or the kernel refused to pin a page
- *               (VM_IO/VM_PFNMAP mapping, FOLL_LONGTERM on a file mapping, a
- *               mapping that changed while pinning)
+ *               (VM_IO/VM_PFNMAP mapping, a long-term write pin of a file
+ *               that needs dirty tracking, which 6.12 refuses and 6.1 allows
+ *               on ramfs, a page past the end of a file, a mapping that
+ *               changed while pinning)
  *   -ENOMEM     part of the range is not mapped (as mlock(2) reports it), or
  *               out of memory
  *   -EACCES     part of the range is PROT_NONE, or PINSTAT_PIN_WRITE on a
