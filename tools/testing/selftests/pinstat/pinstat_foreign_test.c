@@ -160,6 +160,34 @@ TEST_F(foreign, own_pins_count_every_session)
 }
 
 /*
+ * The child of the test below: registers 4 MiB of its own THPs with
+ * io_uring, writes their address (0 if it could not) on @ready, waits
+ * for a byte on @go, unregisters, writes it again and waits again.
+ */
+static void ring_holder(int ready, int go)
+{
+	struct pinstat_buf buf;
+	unsigned long start;
+	int ring;
+	char c;
+
+	/* Its own THPs: a COW fault on a shared THP would split it. */
+	if (pinstat_buf_alloc(&buf, BUF_THP, 2 * SZ_2M))
+		_exit(2);
+	ring = ring_register(buf.addr, buf.len);
+	start = ring < 0 ? 0 : (unsigned long)buf.addr;
+	if (write(ready, &start, sizeof(start)) != sizeof(start) ||
+	    read(go, &c, 1) != 1)
+		_exit(3);
+	if (ring >= 0 && ring_unregister(ring))
+		_exit(4);
+	if (write(ready, &start, sizeof(start)) != sizeof(start) ||
+	    read(go, &c, 1) != 1)
+		_exit(5);
+	_exit(0);
+}
+
+/*
  * A child registers a THP buffer with io_uring; INSPECT of the child's
  * range, a record at a time, shows its folios with the foreign pins and
  * takes no pin itself; after the child unregisters they are gone.
@@ -167,35 +195,18 @@ TEST_F(foreign, own_pins_count_every_session)
 TEST_F(foreign, inspect_finds_io_uring_pins_in_another_process)
 {
 	struct pinstat_folio_record *r;
-	int ready[2], go[2], ring = -1, ret;
 	unsigned long start, end;
+	int ready[2], go[2];
 	long long vm_pinned;
 	size_t nr, i, found;
 	pid_t pid;
-	char c;
 
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		struct pinstat_buf buf;
-
-		/* Its own THPs: a COW fault on a shared THP would split it. */
-		if (pinstat_buf_alloc(&buf, BUF_THP, 2 * SZ_2M))
-			_exit(2);
-		ring = ring_register(buf.addr, buf.len);
-		start = ring < 0 ? 0 : (unsigned long)buf.addr;
-		if (write(ready[1], &start, sizeof(start)) != sizeof(start) ||
-		    read(go[0], &c, 1) != 1)
-			_exit(3);
-		if (ring >= 0 && ring_unregister(ring))
-			_exit(4);
-		if (write(ready[1], &start, sizeof(start)) != sizeof(start) ||
-		    read(go[0], &c, 1) != 1)
-			_exit(5);
-		_exit(0);
-	}
+	if (pid == 0)
+		ring_holder(ready[1], go[0]);
 	ASSERT_EQ(sizeof(start), read(ready[0], &start, sizeof(start)));
 	if (!start) {
 		kill(pid, SIGKILL);
@@ -242,7 +253,7 @@ TEST_F(foreign, inspect_finds_io_uring_pins_in_another_process)
 	}
 	free(r);
 	ASSERT_EQ(1, write(go[1], "g", 1));
-	EXPECT_EQ(0, waitpid(pid, &ret, 0) == pid ? WEXITSTATUS(ret) : -1);
+	EXPECT_EQ(0, child_status(pid));
 }
 
 /* Pages never touched are reported absent and stay absent. */

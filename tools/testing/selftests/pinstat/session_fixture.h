@@ -16,7 +16,6 @@
 #include "kselftest_harness.h"
 #include "libpinstat.h"
 
-#define PAGE_SZ		4096UL
 #define BIAS		1024	/* GUP_PIN_COUNTING_BIAS */
 
 #define PROACTIVENESS	"/proc/sys/vm/compaction_proactiveness"
