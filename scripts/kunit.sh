@@ -38,7 +38,7 @@ x86_64)
 	;;
 *) die "unknown arch '$arch' (um or x86_64)" ;;
 esac
-# PINSTAT_KUNIT_TAG keeps a separate build dir (scripts/mutation-check.sh).
+# PINSTAT_KUNIT_TAG keeps a separate build dir (scripts/mutation/mutation-check.sh).
 build=$PINSTAT_CACHE/kunit-build/$(basename "$src")-$arch${PINSTAT_KUNIT_TAG:+-$PINSTAT_KUNIT_TAG}
 json=$PINSTAT_OUT/kunit-$series-$arch.json
 mkdir -p "$build" "$PINSTAT_OUT"

@@ -3,7 +3,7 @@
  * pinstat-bench: pinstat against the kernel's own gup_test and against
  * what user space can read without pinstat.  One key=value line per
  * measurement; scripts/bench.sh runs it in a guest and
- * scripts/bench-report.py turns the lines into tables.
+ * scripts/bench/bench-report.py turns the lines into tables.
  *
  * usage: pinstat-bench -k KIND [-m MiB] [-o KiB] [-r ROUNDS]
  *        pinstat-bench -I [-m MiB] [-r ROUNDS] [-F] [-T]
