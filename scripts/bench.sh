@@ -4,7 +4,7 @@
 #
 # Pin and unpin speed against the kernel's own gup_test, in one guest run
 # per kernel: mm/gup_test.c is built from Debian's linux-source as a module
-# for the same stock kernel (scripts/build-gup-test.sh), and pinstat-bench,
+# for the same stock kernel (scripts/bench/build-gup-test.sh), and pinstat-bench,
 # built against that source's mm/gup_test.h, pins one buffer per row both
 # ways: gup_test's PIN_FAST_BENCHMARK (512 pages a call, read pins) and
 # pinstat's PIN + UNPIN, PINSTAT_BENCH_REPS rounds (7), the side going first
@@ -29,15 +29,15 @@ for s in "${series[@]}"; do
 	rel=$(kernel_release "$s")
 	extra=$PINSTAT_OUT/$rel/bench
 	rm -rf "$extra" && mkdir -p "$extra"
-	gt=$("$PINSTAT_ROOT/scripts/build-gup-test.sh" "$s" "$rel" "$PINSTAT_OUT/$rel/gup_test")
+	gt=$("$PINSTAT_ROOT/scripts/bench/build-gup-test.sh" "$s" "$rel" "$PINSTAT_OUT/$rel/gup_test")
 	# This pinstat-bench replaces the one of the common tools build.
 	cp "$gt/mod/gup_test.ko" "$gt/pinstat-bench" \
-		"$PINSTAT_ROOT/scripts/bench-guest.sh" "$extra/"
+		"$PINSTAT_ROOT/scripts/guest/bench-guest.sh" "$extra/"
 	raw=$PINSTAT_OUT/bench-$rel.log
 	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" --extra "$extra" -- \
 		"sh ./bench-guest.sh $reps" > "$raw" 2>&1 ||
 		{ cat "$raw"; die "benchmark guest for $rel failed"; }
-	python3 "$PINSTAT_ROOT/scripts/bench-report.py" "$raw" "$rel" \
+	python3 "$PINSTAT_ROOT/scripts/bench/bench-report.py" "$raw" "$rel" \
 		"$results/bench-$rel.json"
 done
 log "make bench: $(($(date +%s) - t0)) s"

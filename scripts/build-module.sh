@@ -13,7 +13,7 @@ kdir=$(kernel_headers "$rel")
 need_packages gcc make sparse
 out=$PINSTAT_OUT/$rel/src
 rm -rf "$out" && mkdir -p "$out"
-cp -r "$PINSTAT_ROOT/module" "$PINSTAT_ROOT/include" "$PINSTAT_ROOT/scripts" "$out/"
+cp -r "$PINSTAT_ROOT/module" "$PINSTAT_ROOT/include" "$out/"
 
 log "building pinstat.ko for $rel (W=1, sparse)"
 make -C "$kdir" M="$out/module" CONFIG_PINSTAT=m W=1 C=2 modules \

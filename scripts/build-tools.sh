@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # usage: scripts/build-tools.sh
-# Build the static user programs (demo, selftests) into $PINSTAT_OUT/tools;
-# kselftest_harness.h comes from Debian's linux-source-6.12.  Prints the dir.
+# Build the static user programs (the command, the selftests, stress, fuzz,
+# bench) into $PINSTAT_OUT/tools; the selftests' lib.mk and
+# kselftest_harness.h come from Debian's linux-source-6.12.  Prints the dir.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

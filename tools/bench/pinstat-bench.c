@@ -3,7 +3,7 @@
  * pinstat-bench: pinstat against the kernel's own gup_test and against
  * what user space can read without pinstat.  One key=value line per
  * measurement; scripts/bench.sh runs it in a guest and
- * scripts/bench-report.py turns the lines into tables.
+ * scripts/bench/bench-report.py turns the lines into tables.
  *
  * usage: pinstat-bench -k KIND [-m MiB] [-o KiB] [-r ROUNDS]
  *        pinstat-bench -I [-m MiB] [-r ROUNDS] [-P ROUNDS] [-F] [-T]
@@ -44,7 +44,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/kernel-page-flags.h>
 
@@ -72,14 +71,6 @@ struct row {
 	enum pinstat_buf_kind kind;
 	size_t offset;		/* mapping start past a 2 MiB boundary */
 };
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static int parse_kind(const char *s, enum pinstat_buf_kind *kind)
 {
@@ -115,10 +106,10 @@ static int run_gup(int gfd, const struct pinstat_buf *buf, struct side *s)
 	};
 	long long t0, t1;
 
-	t0 = now_ns();
+	t0 = pinstat_now_ns();
 	if (ioctl(gfd, PIN_FAST_BENCHMARK, &g))
 		return -errno;
-	t1 = now_ns();
+	t1 = pinstat_now_ns();
 	/* gup_test stops early, without an error, where a pin fails. */
 	if (g.size != buf->len)
 		return -EFAULT;
@@ -144,11 +135,11 @@ static long long run_gup_array_only(int gfd, void *none, size_t len)
 		.size = len,
 		.nr_pages_per_call = GUP_PAGES_PER_CALL,
 	};
-	long long t0 = now_ns();
+	long long t0 = pinstat_now_ns();
 
 	if (ioctl(gfd, PIN_FAST_BENCHMARK, &g))
 		return -errno;
-	return g.size ? -EFAULT : now_ns() - t0;
+	return g.size ? -EFAULT : pinstat_now_ns() - t0;
 }
 
 static int run_pinstat(int fd, const struct pinstat_buf *buf, struct side *s,
@@ -160,15 +151,15 @@ static int run_pinstat(int fd, const struct pinstat_buf *buf, struct side *s,
 	memset(pin, 0, sizeof(*pin));
 	pin->addr = (uintptr_t)buf->addr;
 	pin->len = buf->len;
-	t0 = now_ns();
+	t0 = pinstat_now_ns();
 	if (ioctl(fd, PINSTAT_IOC_PIN, pin))
 		return -errno;
-	t1 = now_ns();
+	t1 = pinstat_now_ns();
 	un.handle = pin->handle;
-	t2 = now_ns();
+	t2 = pinstat_now_ns();
 	if (ioctl(fd, PINSTAT_IOC_UNPIN, &un))
 		return -errno;
-	t3 = now_ns();
+	t3 = pinstat_now_ns();
 	s->a_ns = pin->pin_ns;
 	s->b_ns = un.unpin_ns;
 	s->kernel_ns = s->a_ns + s->b_ns;
@@ -192,6 +183,22 @@ static void print_layout(const struct row *r, const struct pinstat_buf *buf,
 			printf(" order%u=%llu", o,
 			       (unsigned long long)pin->runs_by_order[o]);
 	printf("\n");
+}
+
+static void print_round(const struct row *r, int round, int gup_first,
+			const struct side *g, const struct side *p,
+			const struct pinstat_pin_args *pin, long long array_ns)
+{
+	printf("pin row=%s round=%d first=%s", r->name, round,
+	       gup_first ? "gup_test" : "pinstat");
+	printf(" gup_kernel_ns=%lld gup_wall_ns=%lld gup_get_ns=%lld gup_put_ns=%lld",
+	       g->kernel_ns, g->wall_ns, g->a_ns, g->b_ns);
+	printf(" pinstat_kernel_ns=%lld pinstat_wall_ns=%lld pin_ns=%lld unpin_ns=%lld",
+	       p->kernel_ns, p->wall_ns, p->a_ns, p->b_ns);
+	printf(" pin_wall_ns=%lld unpin_wall_ns=%lld bookkeeping=%llu gup_array_ns=%lld\n",
+	       p->a_wall_ns, p->b_wall_ns,
+	       (unsigned long long)pin->bookkeeping_bytes, array_ns);
+	fflush(stdout);
 }
 
 /*
@@ -260,16 +267,7 @@ static int bench_pin(const struct row *r, size_t len, int rounds)
 				strerror(-ret));
 			return 1;
 		}
-		printf("pin row=%s round=%d first=%s", r->name, i,
-		       gup_first ? "gup_test" : "pinstat");
-		printf(" gup_kernel_ns=%lld gup_wall_ns=%lld gup_get_ns=%lld gup_put_ns=%lld",
-		       g.kernel_ns, g.wall_ns, g.a_ns, g.b_ns);
-		printf(" pinstat_kernel_ns=%lld pinstat_wall_ns=%lld pin_ns=%lld unpin_ns=%lld",
-		       p.kernel_ns, p.wall_ns, p.a_ns, p.b_ns);
-		printf(" pin_wall_ns=%lld unpin_wall_ns=%lld bookkeeping=%llu gup_array_ns=%lld\n",
-		       p.a_wall_ns, p.b_wall_ns,
-		       (unsigned long long)pin.bookkeeping_bytes, array_ns);
-		fflush(stdout);
+		print_round(r, i, gup_first, &g, &p, &pin, array_ns);
 	}
 	munmap(none, len);
 	pinstat_buf_free(&buf);
@@ -352,7 +350,7 @@ struct pagemap_fds {
 static int pagemap_range(struct pagemap_fds *f, uintptr_t start, size_t len,
 			 int kpage, struct seen *s)
 {
-	unsigned long pages = len / SZ_4K, done, n, i, j, k;
+	unsigned long pages = len / PAGE_SZ, done, n, i, j, k;
 	uint64_t pfn;
 	int ret;
 
@@ -360,7 +358,7 @@ static int pagemap_range(struct pagemap_fds *f, uintptr_t start, size_t len,
 	for (done = 0; done < pages; done += n) {
 		n = pages - done < PM_BATCH ? pages - done : PM_BATCH;
 		ret = pread_all(f->pagemap, f->ent, n * 8,
-				(start / SZ_4K + done) * 8);
+				(start / PAGE_SZ + done) * 8);
 		if (ret)
 			return ret;
 		s->calls++;
@@ -473,28 +471,28 @@ static int bench_inspect_kind(int fd, pid_t pid, const char *kind,
 
 	/* Which way reads the range first alternates every round. */
 	if (pm_first) {
-		t0 = now_ns();
+		t0 = pinstat_now_ns();
 		ret = pagemap_range(f, addr, len, 1, &pm);
-		pm_ns = now_ns() - t0;
+		pm_ns = pinstat_now_ns() - t0;
 	}
-	t0 = now_ns();
+	t0 = pinstat_now_ns();
 	if (!ret)
 		ret = inspect_range(fd, pid, addr, len, recs, nr_recs, &one);
-	one_ns = now_ns() - t0;
-	t0 = now_ns();
+	one_ns = pinstat_now_ns() - t0;
+	t0 = pinstat_now_ns();
 	if (!ret)
 		ret = inspect_range(fd, pid, addr, len, recs, INSPECT_BATCH,
 				    &bat);
-	bat_ns = now_ns() - t0;
+	bat_ns = pinstat_now_ns() - t0;
 	if (!pm_first && !ret) {
-		t0 = now_ns();
+		t0 = pinstat_now_ns();
 		ret = pagemap_range(f, addr, len, 1, &pm);
-		pm_ns = now_ns() - t0;
+		pm_ns = pinstat_now_ns() - t0;
 	}
-	t0 = now_ns();
+	t0 = pinstat_now_ns();
 	if (!ret)
 		ret = pagemap_range(f, addr, len, 0, &pmo);
-	pmo_ns = now_ns() - t0;
+	pmo_ns = pinstat_now_ns() - t0;
 	if (ret) {
 		fprintf(stderr, "inspect %s: %s\n", kind, strerror(-ret));
 		return ret;
@@ -511,7 +509,7 @@ static int bench_inspect_kind(int fd, pid_t pid, const char *kind,
 	       pm.mapped);
 	fflush(stdout);
 	/* The same pages, seen both ways, or the comparison means nothing. */
-	if (one.present != len / SZ_4K || pm.present != one.present ||
+	if (one.present != len / PAGE_SZ || pm.present != one.present ||
 	    bat.present != one.present || pm.thp != one.thp ||
 	    pm.folios != one.folios) {
 		fprintf(stderr, "inspect %s: INSPECT and pagemap disagree\n",
@@ -549,14 +547,14 @@ static int bench_inspect_pinned(int fd, pid_t pid, int cmd, int ans,
 		return ret;
 	}
 	for (i = 0; i < rounds && !ret; i++) {
-		t0 = now_ns();
+		t0 = pinstat_now_ns();
 		ret = inspect_range(fd, pid, addr, len, recs, nr_recs, &one);
-		one_ns = now_ns() - t0;
-		t0 = now_ns();
+		one_ns = pinstat_now_ns() - t0;
+		t0 = pinstat_now_ns();
 		if (!ret)
 			ret = inspect_range(fd, pid, addr, len, recs,
 					    INSPECT_BATCH, &bat);
-		bat_ns = now_ns() - t0;
+		bat_ns = pinstat_now_ns() - t0;
 		if (ret) {
 			fprintf(stderr, "inspect pinned: %s\n", strerror(-ret));
 			break;
@@ -605,17 +603,17 @@ static int tracefs_write(const char *file, const char *s)
 }
 
 /*
- * Trace INSPECT itself, the lookups it makes and its batch-wise counting
- * of pinstat's own pins (not the per-record pinstat_owners_pins(): a
- * traced call costs about a microsecond); everything else it does is the
- * remainder.  One name a write: a name the kernel cannot trace fails alone.
+ * Trace INSPECT itself, the lookups it makes and its batch-wise lookup of
+ * pinstat's own pins (pinstat_records_set_owners(), not the registry calls
+ * it makes per record: a traced call costs about a microsecond);
+ * everything else it does is the remainder.  One name a write: a name the
+ * kernel cannot trace fails alone.
  */
 static int trace_filter(void)
 {
 	static const char *const funcs[] = {
 		"pinstat_inspect", "get_user_pages_remote",
-		"pinstat_owners_init", "pinstat_owners_count",
-		"pinstat_owners_free",
+		"pinstat_records_set_owners",
 	};
 	size_t i;
 	int ret;
@@ -682,23 +680,20 @@ static int trace_inspect(int fd, pid_t pid, const char *const *kinds,
 	return ret;
 }
 
-static int bench_inspect(size_t len, int rounds, int pinned, int folios,
-			 int trace)
+/*
+ * The holder of the memory INSPECT looks at: a child, run by commands on
+ * @cmd[1] and answering on @ans[0].  Fills @addrs; the pid, or -1.
+ */
+static pid_t start_holder(int cmd[2], int ans[2], size_t len,
+			  uintptr_t addrs[2])
 {
-	static const char *const kinds[2] = { "anon-4k", "thp" };
-	struct pagemap_fds f = { 0 };
-	struct pinstat_folio_record *recs;
-	int cmd[2], ans[2], fd, i, k, ret = 0, status;
-	unsigned int nr_recs = len / SZ_4K + 1;
-	uintptr_t addrs[2];
-	char path[64];
 	pid_t pid;
 
 	if (pipe(cmd) || pipe(ans))
-		return 1;
+		return -1;
 	pid = fork();
 	if (pid < 0)
-		return 1;
+		return -1;
 	if (!pid) {
 		close(cmd[1]);
 		close(ans[0]);
@@ -706,10 +701,75 @@ static int bench_inspect(size_t len, int rounds, int pinned, int folios,
 	}
 	close(cmd[0]);
 	close(ans[1]);
-	if (read(ans[0], addrs, sizeof(addrs)) != sizeof(addrs)) {
+	if (read(ans[0], addrs, 2 * sizeof(*addrs)) != 2 * sizeof(*addrs)) {
 		fprintf(stderr, "inspect: the holder did not start\n");
-		return 1;
+		return -1;
 	}
+	return pid;
+}
+
+/*
+ * @pid's pagemap and the kpage files, with their buffers: allocated and
+ * faulted in now, not while timed.
+ */
+static int pagemap_open(struct pagemap_fds *f, pid_t pid)
+{
+	char path[64];
+
+	f->ent = malloc(3 * PM_BATCH * sizeof(uint64_t));
+	if (!f->ent)
+		return -ENOMEM;
+	memset(f->ent, 0, 3 * PM_BATCH * sizeof(uint64_t));
+	f->cnt = f->ent + PM_BATCH;
+	f->flg = f->cnt + PM_BATCH;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	f->pagemap = open(path, O_RDONLY | O_CLOEXEC);
+	f->count = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+	f->flags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (f->pagemap < 0 || f->count < 0 || f->flags < 0) {
+		perror("open /proc");
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Read debugfs "runs" while the holder pins each range. */
+static int bench_runs_read(int cmd, int ans, const char *const *kinds,
+			   size_t len)
+{
+	long long t0, t1, bytes;
+	int k, ret = 0;
+
+	for (k = 0; k < 2 && !ret; k++) {
+		ret = ask(cmd, ans, k ? 't' : 'a');
+		if (ret)
+			break;
+		t0 = pinstat_now_ns();
+		bytes = read_folios();
+		t1 = pinstat_now_ns();
+		ret = ask(cmd, ans, 'u');
+		printf("runs_read kind=%s bytes=%zu read_ns=%lld read_bytes=%lld\n",
+		       kinds[k], len, t1 - t0, bytes);
+		if (bytes < 0)
+			ret = bytes;
+	}
+	return ret;
+}
+
+static int bench_inspect(size_t len, int rounds, int pinned, int folios,
+			 int trace)
+{
+	static const char *const kinds[2] = { "anon-4k", "thp" };
+	struct pagemap_fds f = { 0 };
+	struct pinstat_folio_record *recs;
+	int cmd[2], ans[2], fd, i, k, ret, status;
+	unsigned int nr_recs = len / PAGE_SZ + 1;
+	uintptr_t addrs[2];
+	pid_t pid;
+
+	pid = start_holder(cmd, ans, len, addrs);
+	if (pid < 0)
+		return 1;
 	fd = pinstat_open();
 	if (fd < 0) {
 		fprintf(stderr, "open %s: %s\n", PINSTAT_DEV, strerror(-fd));
@@ -720,22 +780,10 @@ static int bench_inspect(size_t len, int rounds, int pinned, int folios,
 	 * after the fork, which would make them copy-on-write.
 	 */
 	recs = malloc((size_t)nr_recs * sizeof(*recs));
-	f.ent = malloc(3 * PM_BATCH * sizeof(uint64_t));
-	if (!recs || !f.ent)
+	if (!recs)
 		return 1;
 	memset(recs, 0, (size_t)nr_recs * sizeof(*recs));
-	memset(f.ent, 0, 3 * PM_BATCH * sizeof(uint64_t));
-	f.cnt = f.ent + PM_BATCH;
-	f.flg = f.cnt + PM_BATCH;
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	f.pagemap = open(path, O_RDONLY | O_CLOEXEC);
-	f.count = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
-	f.flags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	if (f.pagemap < 0 || f.count < 0 || f.flags < 0) {
-		perror("open /proc");
-		ret = 1;
-		goto out;
-	}
+	ret = pagemap_open(&f, pid);
 	for (i = 0; i < rounds && !ret; i++)
 		for (k = 0; k < 2 && !ret; k++)
 			ret = bench_inspect_kind(fd, pid, kinds[k], addrs[k],
@@ -743,24 +791,10 @@ static int bench_inspect(size_t len, int rounds, int pinned, int folios,
 	if (pinned && !ret)
 		ret = bench_inspect_pinned(fd, pid, cmd[1], ans[0], addrs[0],
 					   len, pinned, recs, nr_recs);
-	for (k = 0; k < 2 && folios && !ret; k++) {
-		long long t0, t1, bytes;
-
-		ret = ask(cmd[1], ans[0], k ? 't' : 'a');
-		if (ret)
-			break;
-		t0 = now_ns();
-		bytes = read_folios();
-		t1 = now_ns();
-		ret = ask(cmd[1], ans[0], 'u');
-		printf("runs_read kind=%s bytes=%zu read_ns=%lld read_bytes=%lld\n",
-		       kinds[k], len, t1 - t0, bytes);
-		if (bytes < 0)
-			ret = bytes;
-	}
+	if (folios && !ret)
+		ret = bench_runs_read(cmd[1], ans[0], kinds, len);
 	if (trace && !ret)
 		ret = trace_inspect(fd, pid, kinds, addrs, len, recs, nr_recs);
-out:
 	if (write(cmd[1], "q", 1) != 1)
 		kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -777,10 +811,10 @@ out:
  */
 static int stall_gauge(void)
 {
-	long long start = now_ns(), prev = start, t, gap, lost = 0;
+	long long start = pinstat_now_ns(), prev = start, t, gap, lost = 0;
 	unsigned long stalls = 0;
 
-	while ((t = now_ns()) - start < 1000000000LL) {
+	while ((t = pinstat_now_ns()) - start < 1000000000LL) {
 		gap = t - prev;
 		if (gap >= 1000000) {
 			stalls++;

@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libpinstat.h"
@@ -344,6 +345,14 @@ int pinstat_drain_lru(void)
 	return write_file("/proc/sys/vm/compact_memory", "1");
 }
 
+long long pinstat_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 long long pinstat_status_kb(const char *field)
 {
 	return read_key("/proc/self/status", field, ':');
@@ -359,7 +368,7 @@ int pinstat_pagemap_pfn(const void *addr, unsigned long long *pfn)
 	if (fd < 0)
 		return -errno;
 	n = pread(fd, &entry, sizeof(entry),
-		  (uintptr_t)addr / SZ_4K * sizeof(entry));
+		  (uintptr_t)addr / PAGE_SZ * sizeof(entry));
 	close(fd);
 	if (n != sizeof(entry))
 		return n < 0 ? -errno : -EIO;
@@ -373,8 +382,8 @@ int pinstat_pagemap_pfn(const void *addr, unsigned long long *pfn)
 long pinstat_pagemap_present(const void *addr, size_t len)
 {
 	uint64_t entries[512];
-	size_t left = len / SZ_4K, i, want;
-	off_t off = (uintptr_t)addr / SZ_4K * sizeof(entries[0]);
+	size_t left = len / PAGE_SZ, i, want;
+	off_t off = (uintptr_t)addr / PAGE_SZ * sizeof(entries[0]);
 	long present = 0;
 	ssize_t n;
 	int fd;
@@ -415,8 +424,12 @@ const char *pinstat_buf_kind_str(enum pinstat_buf_kind kind)
 	return names[kind];
 }
 
-static int map_aligned(struct pinstat_buf *buf, size_t len, size_t align,
-		       int prot)
+/*
+ * Anonymous memory at an @align boundary, given @advice; written, so
+ * faulted in, when @prot lets it be.
+ */
+static int map_anon(struct pinstat_buf *buf, size_t len, size_t align,
+		    int prot, int advice)
 {
 	uintptr_t start;
 
@@ -429,6 +442,9 @@ static int map_aligned(struct pinstat_buf *buf, size_t len, size_t align,
 	}
 	start = ((uintptr_t)buf->map + align - 1) & ~(uintptr_t)(align - 1);
 	buf->addr = (void *)start;
+	madvise(buf->addr, len, advice);
+	if (prot & PROT_WRITE)
+		memset(buf->addr, 0x5a, len);
 	return 0;
 }
 
@@ -479,11 +495,7 @@ static int alloc_mthp(struct pinstat_buf *buf, size_t len)
 	ret = write_file(ctl, "always");
 	if (ret)
 		return ret;
-	ret = map_aligned(buf, len, SZ_64K, PROT_READ | PROT_WRITE);
-	if (!ret) {
-		madvise(buf->addr, len, MADV_HUGEPAGE);
-		memset(buf->addr, 0x5a, len);
-	}
+	ret = map_anon(buf, len, SZ_64K, PROT_READ | PROT_WRITE, MADV_HUGEPAGE);
 	/* Put the old mode back: "always [inherit] madvise never". */
 	sel = strchr(old, '[');
 	end = sel ? strchr(sel, ']') : NULL;
@@ -579,21 +591,13 @@ int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
 	buf->len = len;
 	switch (kind) {
 	case BUF_ANON:
-		ret = map_aligned(buf, len, SZ_4K, PROT_READ | PROT_WRITE);
-		if (ret)
-			return ret;
-		madvise(buf->addr, len, MADV_NOHUGEPAGE);
-		memset(buf->addr, 0x5a, len);
-		return 0;
+		return map_anon(buf, len, SZ_4K, PROT_READ | PROT_WRITE,
+				MADV_NOHUGEPAGE);
 	case BUF_THP:
 		if (!thp_enabled())
 			return -EOPNOTSUPP;
-		ret = map_aligned(buf, len, SZ_2M, PROT_READ | PROT_WRITE);
-		if (ret)
-			return ret;
-		madvise(buf->addr, len, MADV_HUGEPAGE);
-		memset(buf->addr, 0x5a, len);
-		return 0;
+		return map_anon(buf, len, SZ_2M, PROT_READ | PROT_WRITE,
+				MADV_HUGEPAGE);
 	case BUF_THP_UNALIGNED:
 		if (!thp_enabled())
 			return -EOPNOTSUPP;
@@ -607,15 +611,14 @@ int pinstat_buf_alloc(struct pinstat_buf *buf, enum pinstat_buf_kind kind,
 	case BUF_FILE:
 		return alloc_file(buf, len);
 	case BUF_ZERO:
-		ret = map_aligned(buf, len, SZ_4K, PROT_READ);
+		ret = map_anon(buf, len, SZ_4K, PROT_READ, MADV_NOHUGEPAGE);
 		if (ret)
 			return ret;
-		madvise(buf->addr, len, MADV_NOHUGEPAGE);
 		/*
 		 * A read fault of untouched anonymous memory maps the zero
 		 * page: the asm takes each byte as an input, so it is read.
 		 */
-		for (p = buf->addr, off = 0; off < len; off += SZ_4K)
+		for (p = buf->addr, off = 0; off < len; off += PAGE_SZ)
 			asm volatile("" : : "r" (p[off]));
 		return 0;
 	case BUF_MTHP_64K:

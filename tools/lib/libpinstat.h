@@ -18,6 +18,8 @@
 #define SZ_2M	(2UL << 20)
 #define SZ_1G	(1024UL << 20)
 
+#define PAGE_SZ	SZ_4K		/* x86-64's base page */
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
@@ -75,6 +77,8 @@ long long pinstat_vmstat_pinned(void);
  * park file pages it failed to migrate in a batch again.)
  */
 int pinstat_drain_lru(void);
+/* CLOCK_MONOTONIC in nanoseconds. */
+long long pinstat_now_ns(void);
 /* "VmPin:"-style field of /proc/self/status in kB, or -1. */
 long long pinstat_status_kb(const char *field);
 /* PFN mapped at @addr in this process (/proc/self/pagemap, needs root). */

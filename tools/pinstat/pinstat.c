@@ -446,14 +446,15 @@ static void print_records(const struct pinstat_folio_record *r, size_t nr,
 	}
 }
 
-static atomic_int stop;
+struct pin_opts {
+	int kind;		/* enum pinstat_buf_kind, -1 until given */
+	size_t size;
+	unsigned int flags;	/* PINSTAT_PIN_* */
+	long hold;		/* -1: no hold, 0: until a signal */
+};
 
-static void on_signal(int sig)
-{
-	stop = sig;
-}
-
-static int cmd_pin(int argc, char **argv)
+/* The options of `pinstat pin`: EXIT_OK, or the exit code of a failure. */
+static int pin_options(int argc, char **argv, struct pin_opts *o)
 {
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
@@ -461,51 +462,41 @@ static int cmd_pin(int argc, char **argv)
 		{ "write", no_argument, NULL, 'w' },
 		{ "longterm", no_argument, NULL, 'l' },
 		{ "hold", optional_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
 		{}
 	};
-	struct pinstat_folio_record *recs;
-	struct pinstat_pin_args a;
-	struct pinstat_buf buf;
-	unsigned int flags = 0, i;
-	long hold = -1;		/* -1: no hold, 0: until a signal */
-	size_t size = 0, nr;
-	int opt, fd, ret;
-	int kind = -1;
+	unsigned int i;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'k':
 			for (i = 0; i < ARRAY_SIZE(kinds); i++)
 				if (!strcmp(optarg, kinds[i].name))
-					kind = kinds[i].kind;
-			if (kind < 0)
+					o->kind = kinds[i].kind;
+			if (o->kind < 0)
 				return fail(EXIT_USAGE,
 					    "unknown kind '%s' (anon, thp, hugetlb-2m, hugetlb-1g, shmem, file, zero, mthp-64k)",
 					    optarg);
 			break;
 		case 's':
-			if (parse_size(optarg, &size))
+			if (parse_size(optarg, &o->size))
 				return fail(EXIT_USAGE, "bad size '%s'", optarg);
 			break;
 		case 'w':
-			flags |= PINSTAT_PIN_WRITE;
+			o->flags |= PINSTAT_PIN_WRITE;
 			break;
 		case 'l':
-			flags |= PINSTAT_PIN_LONGTERM;
-			break;
-		case 'j':
-			json = true;
+			o->flags |= PINSTAT_PIN_LONGTERM;
 			break;
 		case 'H':
-			hold = 0;
+			o->hold = 0;
 			/* --hold SECONDS as well as --hold=SECONDS */
 			if (!optarg && optind < argc && argv[optind][0] >= '0' &&
 			    argv[optind][0] <= '9')
 				optarg = argv[optind++];
 			if (optarg) {
-				hold = strtol(optarg, NULL, 10);
-				if (hold <= 0)
+				o->hold = strtol(optarg, NULL, 10);
+				if (o->hold <= 0)
 					return fail(EXIT_USAGE, "bad --hold '%s'", optarg);
 			}
 			break;
@@ -513,69 +504,101 @@ static int cmd_pin(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (kind < 0 || !size || optind != argc)
+	if (o->kind < 0 || !o->size || optind != argc)
 		return fail(EXIT_USAGE,
 			    "usage: pinstat pin --kind KIND --size SIZE [--write] [--longterm] [--hold [SECONDS]]");
+	return EXIT_OK;
+}
 
-	fd = pinstat_open();
-	if (fd < 0)
-		return fail_errno(-fd, PINSTAT_DEV);
-	ret = pinstat_buf_alloc(&buf, kind, size);
-	if (ret == -EOPNOTSUPP)
-		return fail(EXIT_FAILED,
-			    "no %s memory on this machine (huge pages reserved? THP enabled?)",
-			    pinstat_buf_kind_str(kind));
-	if (ret)
-		return fail_errno(-ret, "allocating the buffer");
-	ret = pinstat_pin(fd, buf.addr, buf.len, flags, &a);
-	if (ret)
-		return fail_errno(-ret, "PIN");
-	ret = pinstat_report(fd, a.handle, &recs, &nr);
-	if (ret)
-		return fail_errno(-ret, "REPORT");
-
+/* The pin just taken, and its records. */
+static void print_pin(const struct pin_opts *o, const struct pinstat_buf *buf,
+		      const struct pinstat_pin_args *a,
+		      const struct pinstat_folio_record *recs, size_t nr)
+{
 	if (json) {
 		fprintf(stdout,
 			"{\"pid\": %d, \"handle\": %u, \"kind\": \"%s\", \"addr\": %llu, \"len\": %zu, \"write\": %s, \"longterm\": %s, \"nr_pages\": %llu, \"nr_runs\": %llu, \"pin_ns\": %llu, \"bookkeeping_bytes\": %llu, \"runs\": ",
-			getpid(), a.handle, pinstat_buf_kind_str(kind),
-			(unsigned long long)(unsigned long)buf.addr, buf.len,
-			flags & PINSTAT_PIN_WRITE ? "true" : "false",
-			flags & PINSTAT_PIN_LONGTERM ? "true" : "false",
-			(unsigned long long)a.nr_pages,
-			(unsigned long long)a.nr_runs,
-			(unsigned long long)a.pin_ns,
-			(unsigned long long)a.bookkeeping_bytes);
+			getpid(), a->handle, pinstat_buf_kind_str(o->kind),
+			(unsigned long long)(unsigned long)buf->addr, buf->len,
+			o->flags & PINSTAT_PIN_WRITE ? "true" : "false",
+			o->flags & PINSTAT_PIN_LONGTERM ? "true" : "false",
+			(unsigned long long)a->nr_pages,
+			(unsigned long long)a->nr_runs,
+			(unsigned long long)a->pin_ns,
+			(unsigned long long)a->bookkeeping_bytes);
 		print_records(recs, nr, NULL, 0);
 		printf("}\n");
 	} else {
 		fprintf(stdout,
 			"pid %d pinned %zu bytes of %s at %p: handle %u, %llu pages in %llu runs, %.3f ms, %llu bytes of bookkeeping\n",
-			getpid(), buf.len, pinstat_buf_kind_str(kind), buf.addr,
-			a.handle, (unsigned long long)a.nr_pages,
-			(unsigned long long)a.nr_runs, a.pin_ns / 1e6,
-			(unsigned long long)a.bookkeeping_bytes);
+			getpid(), buf->len, pinstat_buf_kind_str(o->kind),
+			buf->addr, a->handle, (unsigned long long)a->nr_pages,
+			(unsigned long long)a->nr_runs, a->pin_ns / 1e6,
+			(unsigned long long)a->bookkeeping_bytes);
 		print_records(recs, nr, NULL, 0);
 	}
 	fflush(stdout);
+}
+
+static atomic_int stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+/* Wait @seconds, or until SIGINT or SIGTERM if 0. */
+static void hold(long seconds)
+{
+	sigset_t block, old;
+
+	/* Blocked until sigsuspend(): no signal lost before waiting. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGALRM, on_signal);
+	if (seconds)
+		alarm(seconds);
+	while (!stop)
+		sigsuspend(&old);
+}
+
+static int cmd_pin(int argc, char **argv)
+{
+	struct pin_opts o = { .kind = -1, .hold = -1 };
+	struct pinstat_folio_record *recs;
+	struct pinstat_pin_args a;
+	struct pinstat_buf buf;
+	int fd, ret;
+	size_t nr;
+
+	ret = pin_options(argc, argv, &o);
+	if (ret)
+		return ret;
+	fd = pinstat_open();
+	if (fd < 0)
+		return fail_errno(-fd, PINSTAT_DEV);
+	ret = pinstat_buf_alloc(&buf, o.kind, o.size);
+	if (ret == -EOPNOTSUPP)
+		return fail(EXIT_FAILED,
+			    "no %s memory on this machine (huge pages reserved? THP enabled?)",
+			    pinstat_buf_kind_str(o.kind));
+	if (ret)
+		return fail_errno(-ret, "allocating the buffer");
+	ret = pinstat_pin(fd, buf.addr, buf.len, o.flags, &a);
+	if (ret)
+		return fail_errno(-ret, "PIN");
+	ret = pinstat_report(fd, a.handle, &recs, &nr);
+	if (ret)
+		return fail_errno(-ret, "REPORT");
+	print_pin(&o, &buf, &a, recs, nr);
 	free(recs);
-
-	if (hold >= 0) {
-		sigset_t block, old;
-
-		/* Blocked until sigsuspend(): no signal lost before waiting. */
-		sigemptyset(&block);
-		sigaddset(&block, SIGINT);
-		sigaddset(&block, SIGTERM);
-		sigaddset(&block, SIGALRM);
-		sigprocmask(SIG_BLOCK, &block, &old);
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-		signal(SIGALRM, on_signal);
-		if (hold)
-			alarm(hold);
-		while (!stop)
-			sigsuspend(&old);
-	}
+	if (o.hold >= 0)
+		hold(o.hold);
 	/* Closing the file releases the pin. */
 	close(fd);
 	pinstat_buf_free(&buf);
@@ -648,7 +671,6 @@ static int cmd_list(const char *file, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "session", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
 		{}
 	};
 	const char *handle = NULL, *session = NULL;
@@ -661,9 +683,6 @@ static int cmd_list(const char *file, int argc, char **argv)
 		switch (opt) {
 		case 's':
 			session = optarg;
-			break;
-		case 'j':
-			json = true;
 			break;
 		default:
 			return EXIT_USAGE;
@@ -728,65 +747,59 @@ static int parse_range(const char *s, unsigned long *start, unsigned long *end)
 	return 0;
 }
 
-static int cmd_inspect(int argc, char **argv)
+struct inspect_opts {
+	int pid;
+	unsigned long start, end;
+	bool all;
+};
+
+/* The options of `pinstat inspect`: EXIT_OK, or the exit code of a failure. */
+static int inspect_options(int argc, char **argv, struct inspect_opts *o)
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "range", required_argument, NULL, 'r' },
 		{ "all", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
 		{}
 	};
-	struct pinstat_folio_record *recs;
-	unsigned long start = 0, end = 0;
-	bool all = false, range = false;
-	struct vma *vmas = NULL;
-	size_t nr_vmas = 0;
-	int opt, fd, ret, pid = 0;
-	size_t nr, i;
+	bool range = false;
+	int opt;
 	char *e;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			pid = strtol(optarg, &e, 10);
-			if (*e || pid <= 0)
+			o->pid = strtol(optarg, &e, 10);
+			if (*e || o->pid <= 0)
 				return fail(EXIT_USAGE, "bad pid '%s'", optarg);
 			break;
 		case 'r':
-			if (parse_range(optarg, &start, &end))
+			if (parse_range(optarg, &o->start, &o->end))
 				return fail(EXIT_USAGE,
 					    "bad range '%s': START-END, START below END",
 					    optarg);
 			range = true;
 			break;
 		case 'a':
-			all = true;
-			break;
-		case 'j':
-			json = true;
+			o->all = true;
 			break;
 		default:
 			return EXIT_USAGE;
 		}
 	}
-	if (!pid || all == range || optind != argc)
+	if (!o->pid || o->all == range || optind != argc)
 		return fail(EXIT_USAGE,
 			    "usage: pinstat inspect --pid PID (--range START-END | --all)");
+	return EXIT_OK;
+}
 
-	fd = pinstat_open();
-	if (fd < 0)
-		return fail_errno(-fd, PINSTAT_DEV);
-	ret = pinstat_inspect(fd, pid, start, end, all, 4096, &recs, &nr);
-	close(fd);
-	if (ret == -ESRCH)
-		return fail(EXIT_FAILED, "no process %d (or it has no memory)", pid);
-	if (ret == -EPERM)
-		return fail(EXIT_PERM, "inspect needs CAP_SYS_ADMIN");
-	if (ret == -EINVAL)
-		return fail(EXIT_USAGE, "bad range for process %d", pid);
-	if (ret)
-		return fail_errno(-ret, "INSPECT");
+/* INSPECT's records of @pid, under the VMAs it has now. */
+static void print_inspect(int pid, const struct pinstat_folio_record *recs,
+			  size_t nr)
+{
+	struct vma *vmas = NULL;
+	size_t nr_vmas = 0, i, present = 0;
+
 	/* The VMAs as /proc tells them; a process that exits has none. */
 	if (read_maps(pid, &vmas, &nr_vmas))
 		nr_vmas = 0;
@@ -804,14 +817,40 @@ static int cmd_inspect(int argc, char **argv)
 		print_records(recs, nr, vmas, nr_vmas);
 		printf("}\n");
 	} else {
-		size_t present = 0;
-
 		print_records(recs, nr, vmas, nr_vmas);
 		for (i = 0; i < nr; i++)
 			present += !(recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT);
 		printf("%zu records (%zu present) in process %d\n", nr, present, pid);
 	}
 	free(vmas);
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+	struct inspect_opts o = {};
+	struct pinstat_folio_record *recs;
+	int fd, ret;
+	size_t nr;
+
+	ret = inspect_options(argc, argv, &o);
+	if (ret)
+		return ret;
+	fd = pinstat_open();
+	if (fd < 0)
+		return fail_errno(-fd, PINSTAT_DEV);
+	ret = pinstat_inspect(fd, o.pid, o.start, o.end, o.all, 4096, &recs,
+			      &nr);
+	close(fd);
+	if (ret == -ESRCH)
+		return fail(EXIT_FAILED, "no process %d (or it has no memory)",
+			    o.pid);
+	if (ret == -EPERM)
+		return fail(EXIT_PERM, "inspect needs CAP_SYS_ADMIN");
+	if (ret == -EINVAL)
+		return fail(EXIT_USAGE, "bad range for process %d", o.pid);
+	if (ret)
+		return fail_errno(-ret, "INSPECT");
+	print_inspect(o.pid, recs, nr);
 	free(recs);
 	return EXIT_OK;
 }
@@ -839,10 +878,6 @@ int main(int argc, char **argv)
 	argc = n;
 	argv[argc] = NULL;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-			continue;
-		}
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return EXIT_OK;

@@ -30,12 +30,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "libpinstat.h"
 
-#define PAGE_SZ		4096UL
 #define POOL_SZ		(8UL << 20)
 #define WINDOW_SZ	(2UL << 20)
 #define NR_FDS		3
@@ -246,24 +244,122 @@ static bool documented(int err)
 	return false;
 }
 
+/* Every argument struct, and room for what a wrong size reads. */
+union fuzz_arg {
+	struct pinstat_pin_args pin;
+	struct pinstat_unpin_args unpin;
+	struct pinstat_report_args report;
+	struct pinstat_inspect_args inspect;
+	char raw[512];
+};
+
+static union fuzz_arg *args;
+
+static void *map_populated(size_t len, int prot)
+{
+	return mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		    -1, 0);
+}
+
+/* The memory the fuzzer aims at; -1 when it cannot be mapped. */
+static int map_targets(void)
+{
+	pool = map_populated(POOL_SZ, PROT_READ | PROT_WRITE);
+	window = map_populated(WINDOW_SZ, PROT_READ | PROT_WRITE);
+	ro_page = map_populated(PAGE_SZ, PROT_READ);
+	guard = map_populated(2 * PAGE_SZ, PROT_READ | PROT_WRITE);
+	args = map_populated(sizeof(*args), PROT_READ | PROT_WRITE);
+	if (pool == MAP_FAILED || window == MAP_FAILED || ro_page == MAP_FAILED ||
+	    guard == MAP_FAILED || args == MAP_FAILED ||
+	    mprotect(guard + PAGE_SZ, PAGE_SZ, PROT_NONE))
+		return -1;
+	if (pinstat_buf_alloc(&hugetlb, BUF_HUGETLB_2M, SZ_2M))
+		hugetlb.addr = NULL;
+	return 0;
+}
+
+struct results {
+	long long calls, ok_calls, bad;
+	long errs[256];		/* calls by errno (& 255), 0 for success */
+};
+
+/* Random bytes, then the fields of @cmd's struct where it is ours. */
+static void fill_arg(unsigned int cmd, struct fd_state *f)
+{
+	size_t j;
+
+	for (j = 0; j < sizeof(args->raw); j++)
+		args->raw[j] = rnd();
+	if (cmd == PINSTAT_IOC_PIN)
+		fill_pin(&args->pin);
+	else if (cmd == PINSTAT_IOC_UNPIN)
+		fill_unpin(&args->unpin, f);
+	else if (cmd == PINSTAT_IOC_REPORT)
+		fill_report(&args->report, f);
+	else if (cmd == PINSTAT_IOC_INSPECT)
+		fill_inspect(&args->inspect);
+}
+
+/* Iteration @i: one ioctl on one of @fds; -1 when a reopen failed. */
+static int fuzz_one(struct fd_state *fds, unsigned long i, struct results *r)
+{
+	struct fd_state *f = &fds[below(NR_FDS)];
+	unsigned int cmd = fuzz_cmd();
+	void *argp;
+	int ret, err;
+
+	/* Now and then a file goes away with its pins. */
+	if (!below(500)) {
+		close(f->fd);
+		f->fd = pinstat_open();
+		f->nr = 0;
+		if (f->fd < 0)
+			return -1;
+	}
+	fill_arg(cmd, f);
+	argp = fuzz_argp(args, _IOC_SIZE(cmd) ? _IOC_SIZE(cmd) : 8);
+
+	ret = ioctl(f->fd, cmd, argp);
+	err = ret ? errno : 0;
+	r->calls++;
+	if (ret == 0) {
+		r->ok_calls++;
+		if (cmd == PINSTAT_IOC_PIN && argp == args) {
+			if (f->nr < NR_HANDLES)
+				f->handles[f->nr++] = args->pin.handle;
+			else
+				f->handles[below(NR_HANDLES)] = args->pin.handle;
+		}
+	} else if (ret != -1 || !documented(err)) {
+		if (!r->bad++)
+			printf("# iteration %lu: cmd %#x returned %d (%s)\n",
+			       i, cmd, ret, strerror(err));
+	}
+	r->errs[err & 255]++;
+	return 0;
+}
+
+static void print_errnos(const long *errs)
+{
+	int e;
+
+	printf("# errnos:");
+	for (e = 1; e < 256; e++)
+		if (errs[e])
+			printf(" %s=%ld", strerrorname_np(e) ? strerrorname_np(e) : "?",
+			       errs[e]);
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
-	union {
-		struct pinstat_pin_args pin;
-		struct pinstat_unpin_args unpin;
-		struct pinstat_report_args report;
-		struct pinstat_inspect_args inspect;
-		char raw[512];
-	} *arg;
-	long long vm0, calls = 0, ok_calls = 0, bad = 0;
-	long errs[256] = {};
-	struct fd_state fds[NR_FDS];
 	unsigned long iterations = 20000, i;
+	struct fd_state fds[NR_FDS];
+	struct results r = {};
 	unsigned int seed = 1;
+	long long vm0, t0, ns;
 	pthread_t churn;
-	double t0, t1;
-	struct timespec ts;
-	int opt, j;
+	int opt, j, clean;
 
 	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
 		switch (opt) {
@@ -280,25 +376,10 @@ int main(int argc, char **argv)
 	}
 	rng = 0x9e3779b97f4a7c15ULL * (seed + 1);
 	printf("TAP version 13\n1..2\n");
-
-	pool = mmap(NULL, POOL_SZ, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	window = mmap(NULL, WINDOW_SZ, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	ro_page = mmap(NULL, PAGE_SZ, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
-		       MAP_POPULATE, -1, 0);
-	guard = mmap(NULL, 2 * PAGE_SZ, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	arg = mmap(NULL, sizeof(*arg), PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (pool == MAP_FAILED || window == MAP_FAILED || ro_page == MAP_FAILED ||
-	    guard == MAP_FAILED || arg == MAP_FAILED ||
-	    mprotect(guard + PAGE_SZ, PAGE_SZ, PROT_NONE)) {
+	if (map_targets()) {
 		printf("not ok 1 - fuzz: cannot map memory\n");
 		return 1;
 	}
-	if (pinstat_buf_alloc(&hugetlb, BUF_HUGETLB_2M, SZ_2M))
-		hugetlb.addr = NULL;
 
 	vm0 = pinstat_vmstat_pinned();
 	for (j = 0; j < NR_FDS; j++) {
@@ -311,75 +392,26 @@ int main(int argc, char **argv)
 		}
 	}
 	pthread_create(&churn, NULL, churn_main, (void *)(uintptr_t)seed);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
-
-	for (i = 0; i < iterations; i++) {
-		struct fd_state *f = &fds[below(NR_FDS)];
-		unsigned int cmd = fuzz_cmd();
-		void *argp;
-		int ret, err;
-
-		/* Now and then a file goes away with its pins. */
-		if (!below(500)) {
-			close(f->fd);
-			f->fd = pinstat_open();
-			f->nr = 0;
-			if (f->fd < 0)
-				break;
-		}
-		for (j = 0; j < (int)sizeof(arg->raw); j++)
-			arg->raw[j] = rnd();
-		if (cmd == PINSTAT_IOC_PIN)
-			fill_pin(&arg->pin);
-		else if (cmd == PINSTAT_IOC_UNPIN)
-			fill_unpin(&arg->unpin, f);
-		else if (cmd == PINSTAT_IOC_REPORT)
-			fill_report(&arg->report, f);
-		else if (cmd == PINSTAT_IOC_INSPECT)
-			fill_inspect(&arg->inspect);
-		argp = fuzz_argp(arg, _IOC_SIZE(cmd) ? _IOC_SIZE(cmd) : 8);
-
-		ret = ioctl(f->fd, cmd, argp);
-		err = ret ? errno : 0;
-		calls++;
-		if (ret == 0) {
-			ok_calls++;
-			if (cmd == PINSTAT_IOC_PIN && argp == arg) {
-				if (f->nr < NR_HANDLES)
-					f->handles[f->nr++] = arg->pin.handle;
-				else
-					f->handles[below(NR_HANDLES)] = arg->pin.handle;
-			}
-		} else if (ret != -1 || !documented(err)) {
-			if (!bad++)
-				printf("# iteration %lu: cmd %#x returned %d (%s)\n",
-				       i, cmd, ret, strerror(err));
-		}
-		errs[err & 255]++;
-	}
+	t0 = pinstat_now_ns();
+	for (i = 0; i < iterations; i++)
+		if (fuzz_one(fds, i, &r))
+			break;
 	stop = true;
 	pthread_join(churn, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t1 = ts.tv_sec + ts.tv_nsec / 1e9;
+	ns = pinstat_now_ns() - t0;
 
 	printf("# seed %u: %llu ioctls in %.1f s (%.0f/s), %llu succeeded\n",
-	       seed, calls, t1 - t0, calls / (t1 - t0), ok_calls);
-	printf("# errnos:");
-	for (j = 1; j < 256; j++)
-		if (errs[j])
-			printf(" %s=%ld", strerrorname_np(j) ? strerrorname_np(j) : "?",
-			       errs[j]);
-	printf("\n");
+	       seed, r.calls, ns / 1e9, r.calls / (ns / 1e9), r.ok_calls);
+	print_errnos(r.errs);
 	fprintf(stdout,
 		"%sok 1 - fuzz: %lu iterations, every call succeeded or failed with a documented errno (%lld did not)\n",
-		bad || i < iterations ? "not " : "", i, bad);
+		r.bad || i < iterations ? "not " : "", i, r.bad);
 
 	for (j = 0; j < NR_FDS; j++)
 		close(fds[j].fd);
-	j = pinstat_summary("pins") == 0 && pinstat_summary("pages") == 0 &&
-	    pinstat_vmstat_pinned() == vm0;
+	clean = pinstat_summary("pins") == 0 && pinstat_summary("pages") == 0 &&
+		pinstat_vmstat_pinned() == vm0;
 	printf("%sok 2 - fuzz: after close nothing is pinned (pinstat's counters, nr_foll_pin_*)\n",
-	       j ? "" : "not ");
-	return bad || !j || i < iterations;
+	       clean ? "" : "not ");
+	return r.bad || !clean || i < iterations;
 }

@@ -5,7 +5,7 @@
  * every folio, pinstat's counters and the kernel's nr_foll_pin_* must be
  * back where they started.
  *
- *   pinstat-stress [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED] [-R]
+ *   pinstat-stress [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]
  *
  * The parent maps one 2 MiB buffer of each kind it can and holds a probe
  * pin on each, so fork() gives the workers their own copies of the private
@@ -13,10 +13,7 @@
  * shmem, page-cache and zero pages.  Each thread pins through the process's
  * file or its own.  Odd-numbered workers are killed with SIGKILL at the
  * end, the others exit holding their pins; nobody unpins what is left.
- * -R adds one process that pins one page of its own and does nothing but
- * REPORT it meanwhile.  Prints TAP, with the calls made and the seconds
- * they took ("# call_rates", "# lone_report_rate": scripts/bench.sh reads
- * them); exits 1 when a check fails.
+ * Prints TAP; exits 1 when a check fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,7 +25,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "libpinstat.h"
@@ -36,7 +32,6 @@
 #define MAX_PROCS	16
 #define MAX_THREADS	16
 #define HANDLES		32	/* pins a thread keeps at most */
-#define PAGE_SZ		4096UL
 
 static const enum pinstat_buf_kind kinds[] = {
 	BUF_ANON, BUF_THP, BUF_HUGETLB_2M, BUF_SHMEM, BUF_FILE, BUF_ZERO,
@@ -47,31 +42,24 @@ static const enum pinstat_buf_kind kinds[] = {
 static struct pinstat_buf bufs[NR_KINDS];
 static bool have[NR_KINDS];
 
-/* What a worker process (or -R's reporter) did, sent through a pipe. */
+/* What one worker process did, sent to the parent through a pipe. */
 struct tally {
 	long pins, unpins, reports, refused_limit, refused_longterm_file;
-	long reports_nospc;	/* of @reports, refused for a short array */
 	long bad;		/* calls that failed with an undocumented errno */
 	int bad_errno;
 	char bad_what[64];
-	double seconds;		/* the lone reporter's: how long it reported */
 };
 
 struct thread_ctx {
 	pthread_t th;
-	int shared_fd;
+	int shared_fd;		/* the process's file */
+	int own_fd;		/* the thread's, if it could open one */
 	unsigned int seed;
-	double deadline;
+	long long deadline_ns;
+	unsigned int handles[HANDLES];	/* 0: a free slot */
+	int fds[HANDLES];	/* the file each pin went through */
 	struct tally t;
 };
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void bad(struct tally *t, const char *what, int err)
 {
@@ -86,7 +74,6 @@ static void tally_add(struct tally *sum, const struct tally *t)
 	sum->pins += t->pins;
 	sum->unpins += t->unpins;
 	sum->reports += t->reports;
-	sum->reports_nospc += t->reports_nospc;
 	sum->refused_limit += t->refused_limit;
 	sum->refused_longterm_file += t->refused_longterm_file;
 	if (t->bad && !sum->bad) {
@@ -96,77 +83,95 @@ static void tally_add(struct tally *sum, const struct tally *t)
 	sum->bad += t->bad;
 }
 
+/* PIN a random range of buffer @k into slot @h. */
+static void thread_pin(struct thread_ctx *c, unsigned int h, unsigned int k)
+{
+	size_t pages = bufs[k].len / PAGE_SZ, first;
+	struct pinstat_pin_args pin = {};
+	struct tally *t = &c->t;
+	int err;
+
+	/* Through the process's file or the thread's own. */
+	c->fds[h] = c->own_fd >= 0 && rand_r(&c->seed) % 2 ? c->own_fd :
+							     c->shared_fd;
+	first = rand_r(&c->seed) % pages;
+	pin.addr = (unsigned long)bufs[k].addr + first * PAGE_SZ +
+		   rand_r(&c->seed) % 64;
+	pin.len = 1 + rand_r(&c->seed) % ((pages - first) * PAGE_SZ - 64);
+	if (kinds[k] != BUF_ZERO && rand_r(&c->seed) % 2)
+		pin.flags |= PINSTAT_PIN_WRITE;
+	if (rand_r(&c->seed) % 4 == 0)
+		pin.flags |= PINSTAT_PIN_LONGTERM;
+	err = ioctl(c->fds[h], PINSTAT_IOC_PIN, &pin) ? errno : 0;
+	if (!err) {
+		t->pins++;
+		c->handles[h] = pin.handle;
+	} else if (err == EMFILE || err == EDQUOT) {
+		t->refused_limit++;
+	} else if (err == EFAULT && kinds[k] == BUF_FILE &&
+		   pin.flags == (PINSTAT_PIN_WRITE | PINSTAT_PIN_LONGTERM)) {
+		/* No long-term write pins of file pages. */
+		t->refused_longterm_file++;
+	} else {
+		bad(t, "PIN", err);
+	}
+}
+
+static void thread_unpin(struct thread_ctx *c, unsigned int h)
+{
+	int err = pinstat_unpin(c->fds[h], c->handles[h]);
+
+	if (err)
+		bad(&c->t, "UNPIN", -err);
+	c->handles[h] = 0;
+	c->t.unpins++;
+}
+
+static void thread_report(struct thread_ctx *c, unsigned int h)
+{
+	struct pinstat_folio_record recs[512];
+	struct pinstat_report_args rep = {
+		.handle = c->handles[h],
+		.records = (unsigned long)recs,
+		.nr_records = ARRAY_SIZE(recs),
+		.record_size = sizeof(recs[0]),
+	};
+	int err = ioctl(c->fds[h], PINSTAT_IOC_REPORT, &rep) ? errno : 0;
+
+	/* 2 MiB of small pages at an offset has 513 records. */
+	if (err && err != ENOSPC)
+		bad(&c->t, "REPORT", err);
+	c->t.reports++;
+}
+
 static void *thread_main(void *arg)
 {
 	struct thread_ctx *c = arg;
-	struct pinstat_folio_record recs[512];
-	unsigned int handles[HANDLES] = {};
-	int fds[HANDLES], own_fd = pinstat_open();
-	struct tally *t = &c->t;
 
-	while (now() < c->deadline) {
-		unsigned int op = rand_r(&c->seed) % 100, h = rand_r(&c->seed) % HANDLES;
+	c->own_fd = pinstat_open();
+	while (pinstat_now_ns() < c->deadline_ns) {
+		unsigned int op = rand_r(&c->seed) % 100;
+		unsigned int h = rand_r(&c->seed) % HANDLES;
 		unsigned int k = rand_r(&c->seed) % NR_KINDS;
-		struct pinstat_report_args rep;
-		struct pinstat_pin_args pin;
-		size_t pages, first;
-		int err;
 
-		if (op < 45 && !handles[h] && have[k]) {
-			/* Through the process's file or the thread's own. */
-			fds[h] = own_fd >= 0 && rand_r(&c->seed) % 2 ? own_fd :
-								      c->shared_fd;
-			pages = bufs[k].len / PAGE_SZ;
-			first = rand_r(&c->seed) % pages;
-			memset(&pin, 0, sizeof(pin));
-			pin.addr = (unsigned long)bufs[k].addr + first * PAGE_SZ +
-				   rand_r(&c->seed) % 64;
-			pin.len = 1 + rand_r(&c->seed) %
-				  ((pages - first) * PAGE_SZ - 64);
-			if (kinds[k] != BUF_ZERO && rand_r(&c->seed) % 2)
-				pin.flags |= PINSTAT_PIN_WRITE;
-			if (rand_r(&c->seed) % 4 == 0)
-				pin.flags |= PINSTAT_PIN_LONGTERM;
-			err = ioctl(fds[h], PINSTAT_IOC_PIN, &pin) ? errno : 0;
-			if (!err) {
-				t->pins++;
-				handles[h] = pin.handle;
-			} else if (err == EMFILE || err == EDQUOT) {
-				t->refused_limit++;
-			} else if (err == EFAULT && kinds[k] == BUF_FILE &&
-				   pin.flags == (PINSTAT_PIN_WRITE | PINSTAT_PIN_LONGTERM)) {
-				/* No long-term write pins of file pages. */
-				t->refused_longterm_file++;
-			} else {
-				bad(t, "PIN", err);
-			}
-		} else if (op >= 45 && op < 80 && handles[h]) {
-			err = pinstat_unpin(fds[h], handles[h]);
-			if (err)
-				bad(t, "UNPIN", -err);
-			handles[h] = 0;
-			t->unpins++;
-		} else if (op >= 80 && handles[h]) {
-			memset(&rep, 0, sizeof(rep));
-			rep.handle = handles[h];
-			rep.records = (unsigned long)recs;
-			rep.nr_records = 512;
-			rep.record_size = sizeof(recs[0]);
-			err = ioctl(fds[h], PINSTAT_IOC_REPORT, &rep) ? errno : 0;
-			/* 2 MiB of small pages at an offset has 513 records. */
-			if (err == ENOSPC)
-				t->reports_nospc++;
-			else if (err)
-				bad(t, "REPORT", err);
-			t->reports++;
-		}
+		if (op < 45 && !c->handles[h] && have[k])
+			thread_pin(c, h, k);
+		else if (op >= 45 && op < 80 && c->handles[h])
+			thread_unpin(c, h);
+		else if (op >= 80 && c->handles[h])
+			thread_report(c, h);
 	}
 	/* What is still pinned goes with the process, never unpinned. */
 	return NULL;
 }
 
-static void worker(int id, int nr_threads, double seconds, unsigned int seed,
-		   int go_fd, int tally_fd)
+struct options {
+	int procs, threads;
+	double seconds;
+	unsigned int seed;
+};
+
+static void worker(int id, const struct options *o, int go_fd, int tally_fd)
 {
 	struct thread_ctx ctx[MAX_THREADS];
 	struct tally sum = {};
@@ -175,15 +180,16 @@ static void worker(int id, int nr_threads, double seconds, unsigned int seed,
 
 	if (fd < 0 || read(go_fd, &c, 1) != 1)
 		_exit(2);
-	for (i = 0; i < nr_threads; i++) {
+	for (i = 0; i < o->threads; i++) {
 		ctx[i] = (struct thread_ctx){
-			.shared_fd = fd, .deadline = now() + seconds,
-			.seed = seed * 7919 + id * 104729 + i,
+			.shared_fd = fd,
+			.deadline_ns = pinstat_now_ns() + o->seconds * 1e9,
+			.seed = o->seed * 7919 + id * 104729 + i,
 		};
 		if (pthread_create(&ctx[i].th, NULL, thread_main, &ctx[i]))
 			_exit(3);
 	}
-	for (i = 0; i < nr_threads; i++) {
+	for (i = 0; i < o->threads; i++) {
 		pthread_join(ctx[i].th, NULL);
 		tally_add(&sum, &ctx[i].t);
 	}
@@ -192,76 +198,6 @@ static void worker(int id, int nr_threads, double seconds, unsigned int seed,
 	if (id % 2)
 		pause();	/* killed by the parent, pins held */
 	_exit(0);		/* exits with its pins held */
-}
-
-/*
- * -R: one page of its own pinned, then nothing but REPORTs of it for as
- * long as the workers run: what a REPORT costs a bystander meanwhile.  It
- * pins only after the go, when the parent has counted pinstat's pins.
- */
-static void lone_reporter(double seconds, int go_fd, int tally_fd)
-{
-	struct pinstat_folio_record rec;
-	struct pinstat_report_args rep;
-	struct pinstat_pin_args pin;
-	struct pinstat_buf buf;
-	struct tally t = {};
-	double start;
-	int fd, err;
-	char c;
-
-	fd = pinstat_open();
-	if (fd < 0 || pinstat_buf_alloc(&buf, BUF_ANON, PAGE_SZ) ||
-	    read(go_fd, &c, 1) != 1 ||
-	    pinstat_pin(fd, buf.addr, PAGE_SZ, 0, &pin))
-		_exit(2);
-	start = now();
-	while (now() < start + seconds) {
-		memset(&rep, 0, sizeof(rep));
-		rep.handle = pin.handle;
-		rep.records = (unsigned long)&rec;
-		rep.nr_records = 1;
-		rep.record_size = sizeof(rec);
-		err = ioctl(fd, PINSTAT_IOC_REPORT, &rep) ? errno : 0;
-		if (err)
-			bad(&t, "REPORT", err);
-		t.reports++;
-	}
-	t.seconds = now() - start;
-	err = pinstat_unpin(fd, pin.handle);
-	if (err)
-		bad(&t, "UNPIN", -err);
-	close(fd);
-	pinstat_buf_free(&buf);
-	if (write(tally_fd, &t, sizeof(t)) != sizeof(t))
-		_exit(4);
-	_exit(0);
-}
-
-/*
- * For scripts/bench.sh: REPORTs a second, those answered with records
- * (-ENOSPC returns before any record is built), and all calls a second,
- * counted as the run's summary line counts them: PINs that succeeded,
- * UNPINs and REPORTs.
- */
-static void print_rates(const struct tally *sum, double seconds,
-			const struct tally *lone, double duration,
-			int nr_procs, int nr_threads, unsigned int seed)
-{
-	long calls = sum->pins + sum->unpins + sum->reports;
-
-	printf("# call_rates seconds=%.2f pins=%ld unpins=%ld reports=%ld enospc=%ld",
-	       seconds, sum->pins, sum->unpins, sum->reports,
-	       sum->reports_nospc);
-	printf(" reports_per_second=%.0f calls=%ld calls_per_second=%.0f",
-	       (sum->reports - sum->reports_nospc) / seconds, calls,
-	       calls / seconds);
-	printf(" duration=%g processes=%d threads=%d seed=%u lone=%d\n",
-	       duration, nr_procs, nr_threads, seed, !!lone);
-	if (lone)
-		printf("# lone_report_rate seconds=%.2f reports=%ld reports_per_second=%.0f\n",
-		       lone->seconds, lone->reports,
-		       lone->reports / lone->seconds);
 }
 
 /* The probe pins' records, to compare before and after. */
@@ -280,6 +216,15 @@ static int snapshot(int fd, struct pinstat_folio_record **out, size_t *nr)
 			return -1;
 	}
 	return 0;
+}
+
+static void free_snapshot(struct pinstat_folio_record **recs)
+{
+	unsigned int k;
+
+	for (k = 0; k < NR_KINDS; k++)
+		if (have[k])
+			free(recs[k]);
 }
 
 /* Records that differ from probe_recs; prints the first ten if @show. */
@@ -354,67 +299,53 @@ static int stable_snapshot(int fd, struct pinstat_folio_record **out,
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int parse_options(int argc, char **argv, struct options *o)
 {
-	int nr_procs = 2, nr_threads = 3, opt, probe, i, go[2], tally[2];
-	int lone_tally[2];
-	struct pinstat_folio_record *after[NR_KINDS];
-	size_t after_nr[NR_KINDS];
-	long long pins0, pages0, vm0, vm_probe;
-	unsigned int seed = 1, k;
-	pid_t pids[MAX_PROCS], lone_pid = 0;
-	double seconds = 20, t0, t_end;
-	struct tally sum = {}, lone = {};
-	bool ok, done, with_lone = false;
-	long mismatches = 0;
-	int tries;
+	int opt;
 
-	while ((opt = getopt(argc, argv, "d:p:t:s:R")) != -1) {
+	while ((opt = getopt(argc, argv, "d:p:t:s:")) != -1) {
 		switch (opt) {
 		case 'd':
-			seconds = atof(optarg);
+			o->seconds = atof(optarg);
 			break;
 		case 'p':
-			nr_procs = atoi(optarg);
+			o->procs = atoi(optarg);
 			break;
 		case 't':
-			nr_threads = atoi(optarg);
+			o->threads = atoi(optarg);
 			break;
 		case 's':
-			seed = strtoul(optarg, NULL, 0);
-			break;
-		case 'R':
-			with_lone = true;
+			o->seed = strtoul(optarg, NULL, 0);
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED] [-R]\n",
+				"usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]\n",
 				argv[0]);
-			return 2;
+			return -EINVAL;
 		}
 	}
-	if (nr_procs < 1 || nr_procs > MAX_PROCS || nr_threads < 1 ||
-	    nr_threads > MAX_THREADS) {
+	if (o->procs < 1 || o->procs > MAX_PROCS || o->threads < 1 ||
+	    o->threads > MAX_THREADS) {
 		fprintf(stderr, "1..%d processes, 1..%d threads\n", MAX_PROCS,
 			MAX_THREADS);
-		return 2;
+		return -EINVAL;
 	}
-	printf("TAP version 13\n1..3\n");
-	vm0 = pinstat_vmstat_pinned();
-	probe = pinstat_open();
-	if (probe < 0) {
-		printf("not ok 1 - stress: open %s: %s\n", PINSTAT_DEV, strerror(-probe));
-		return 1;
-	}
-	for (k = 0; k < NR_KINDS; k++) {
-		struct pinstat_pin_args a;
+	return 0;
+}
 
+/* A buffer of each kind the machine has, each with a probe pin. */
+static int probe_pins(int probe)
+{
+	struct pinstat_pin_args a;
+	unsigned int k;
+
+	for (k = 0; k < NR_KINDS; k++) {
 		if (pinstat_buf_alloc(&bufs[k], kinds[k], SZ_2M))
 			continue;
 		if (pinstat_pin(probe, bufs[k].addr, bufs[k].len, 0, &a)) {
 			printf("not ok 1 - stress: probe pin of %s failed\n",
 			       pinstat_buf_kind_str(kinds[k]));
-			return 1;
+			return -1;
 		}
 		probe_handle[k] = a.handle;
 		have[k] = true;
@@ -422,79 +353,73 @@ int main(int argc, char **argv)
 		       pinstat_buf_kind_str(kinds[k]), bufs[k].len,
 		       (unsigned long long)a.nr_runs);
 	}
-	vm_probe = pinstat_vmstat_pinned();
+	return 0;
+}
+
+/* pinstat's pins and pages once the workers exist, before they start. */
+struct start {
+	long long pins, pages;
+};
+
+/*
+ * Fork the workers, look at the probes' folios and pinstat's counters
+ * (fork() changed how the parent maps pinned THPs: only now), let the
+ * workers go, add up their tallies; kill the odd ones, reap all.  Returns
+ * the nanoseconds from go to reaped, or -1.
+ */
+static long long run_workers(const struct options *o, int probe,
+			     struct start *st, struct tally *sum)
+{
+	pid_t pids[MAX_PROCS];
+	int go[2], tally[2], i;
+	long long t0;
+	struct tally t;
 
 	if (pipe(go) || pipe(tally))
-		return 1;
+		return -1;
 	fflush(stdout);
-	for (i = 0; i < nr_procs; i++) {
+	for (i = 0; i < o->procs; i++) {
 		pids[i] = fork();
 		if (pids[i] < 0)
-			return 1;
+			return -1;
 		if (pids[i] == 0) {
 			close(probe);
-			worker(i, nr_threads, seconds, seed, go[0], tally[1]);
+			worker(i, o, go[0], tally[1]);
 		}
 	}
-	if (with_lone) {
-		/* Its own pipe, which only it can write: EOF if it fails. */
-		if (pipe(lone_tally))
-			return 1;
-		lone_pid = fork();
-		if (lone_pid < 0)
-			return 1;
-		if (lone_pid == 0) {
-			close(probe);
-			lone_reporter(seconds, go[0], lone_tally[1]);
-		}
-		close(lone_tally[1]);
-	}
-	/* fork() changed how the parent maps pinned THPs: look only now. */
-	pins0 = pinstat_summary("pins");
-	pages0 = pinstat_summary("pages");
+	st->pins = pinstat_summary("pins");
+	st->pages = pinstat_summary("pages");
 	if (stable_snapshot(probe, probe_recs, probe_nr))
-		return 1;
-	t0 = now();
-	for (i = 0; i < nr_procs + with_lone; i++)
+		return -1;
+	t0 = pinstat_now_ns();
+	for (i = 0; i < o->procs; i++)
 		if (write(go[1], "g", 1) != 1)
-			return 1;
-	for (i = 0; i < nr_procs; i++) {
-		struct tally t;
-
+			return -1;
+	for (i = 0; i < o->procs; i++) {
 		if (read(tally[0], &t, sizeof(t)) != sizeof(t))
-			return 1;
-		tally_add(&sum, &t);
+			return -1;
+		tally_add(sum, &t);
 	}
-	t_end = now();
-	for (i = 0; i < nr_procs; i++) {
+	for (i = 0; i < o->procs; i++) {
 		if (i % 2)
 			kill(pids[i], SIGKILL);
 		waitpid(pids[i], NULL, 0);
 	}
-	fprintf(stdout,
-		"# %.1f s, %d processes x %d threads, seed %u: %ld pins, %ld unpins, %ld reports (%.0f calls/s), refused: %ld at a session limit, %ld long-term write pins of a file\n",
-		now() - t0, nr_procs, nr_threads, seed, sum.pins, sum.unpins,
-		sum.reports, (sum.pins + sum.unpins + sum.reports) / (now() - t0),
-		sum.refused_limit, sum.refused_longterm_file);
-	if (with_lone) {
-		if (read(lone_tally[0], &lone, sizeof(lone)) != sizeof(lone))
-			return 1;
-		waitpid(lone_pid, NULL, 0);
-	}
-	print_rates(&sum, t_end - t0, with_lone ? &lone : NULL, seconds,
-		    nr_procs, nr_threads, seed);
-	/* Its failed calls are failed calls of the run. */
-	tally_add(&sum, &lone);
-	if (sum.bad)
-		printf("# %ld calls failed unexpectedly, first: %s: %s\n", sum.bad,
-		       sum.bad_what, strerror(sum.bad_errno));
-	printf("%sok 1 - stress: every call succeeded or failed as documented\n",
-	       sum.bad ? "not " : "");
+	return pinstat_now_ns() - t0;
+}
 
-	/*
-	 * Compaction (kcompactd, ours) and LRU batches take references for
-	 * a moment; a leaked one never goes away.  Look until they match.
-	 */
+/*
+ * Test 2.  Compaction (kcompactd, ours) and LRU batches take references
+ * for a moment; a leaked one never goes away.  Look until they match.
+ */
+static bool folios_back(int probe)
+{
+	struct pinstat_folio_record *after[NR_KINDS];
+	size_t after_nr[NR_KINDS];
+	long mismatches = 0;
+	bool ok, done;
+	int tries;
+
 	for (tries = 0; tries < 50; tries++) {
 		if (tries)
 			usleep(100 * 1000);
@@ -505,29 +430,69 @@ int main(int argc, char **argv)
 		/* Show what differs, plain references included, once. */
 		if (ok && done)
 			compare(after, after_nr, true);
-		for (k = 0; k < NR_KINDS; k++)
-			if (have[k] && ok)
-				free(after[k]);
+		if (ok)
+			free_snapshot(after);
 		if (done)
 			break;
 	}
 	printf("# folio counts compared %d time(s) (transient references)\n",
 	       tries + 1);
+	ok = ok && !mismatches;
 	fprintf(stdout,
 		"%sok 2 - stress: every folio's pin count and map count back to its start (%ld differ)\n",
-		ok && !mismatches ? "" : "not ", mismatches);
-	if (mismatches)
-		ok = false;
+		ok ? "" : "not ", mismatches);
+	return ok;
+}
 
-	i = pinstat_summary("pins") == pins0 && pinstat_summary("pages") == pages0 &&
-	    pinstat_vmstat_pinned() == vm_probe;
+int main(int argc, char **argv)
+{
+	struct options o = { .procs = 2, .threads = 3, .seconds = 20, .seed = 1 };
+	long long vm0, vm_probe, ns;
+	struct tally sum = {};
+	struct start st;
+	bool ok, counters;
+	unsigned int k;
+	int probe;
+
+	if (parse_options(argc, argv, &o))
+		return 2;
+	printf("TAP version 13\n1..3\n");
+	vm0 = pinstat_vmstat_pinned();
+	probe = pinstat_open();
+	if (probe < 0) {
+		printf("not ok 1 - stress: open %s: %s\n", PINSTAT_DEV, strerror(-probe));
+		return 1;
+	}
+	if (probe_pins(probe))
+		return 1;
+	vm_probe = pinstat_vmstat_pinned();
+	ns = run_workers(&o, probe, &st, &sum);
+	if (ns < 0)
+		return 1;
+	fprintf(stdout,
+		"# %.1f s, %d processes x %d threads, seed %u: %ld pins, %ld unpins, %ld reports (%.0f calls/s), refused: %ld at a session limit, %ld long-term write pins of a file\n",
+		ns / 1e9, o.procs, o.threads, o.seed, sum.pins, sum.unpins,
+		sum.reports, (sum.pins + sum.unpins + sum.reports) / (ns / 1e9),
+		sum.refused_limit, sum.refused_longterm_file);
+	if (sum.bad)
+		printf("# %ld calls failed unexpectedly, first: %s: %s\n", sum.bad,
+		       sum.bad_what, strerror(sum.bad_errno));
+	printf("%sok 1 - stress: every call succeeded or failed as documented\n",
+	       sum.bad ? "not " : "");
+
+	ok = folios_back(probe);
+
+	counters = pinstat_summary("pins") == st.pins &&
+		   pinstat_summary("pages") == st.pages &&
+		   pinstat_vmstat_pinned() == vm_probe;
 	close(probe);
-	i = i && pinstat_vmstat_pinned() == vm0 && pinstat_summary("pins") == 0;
+	counters = counters && pinstat_vmstat_pinned() == vm0 &&
+		   pinstat_summary("pins") == 0;
 	fprintf(stdout,
 		"%sok 3 - stress: pinstat's pins/pages and nr_foll_pin_acquired - nr_foll_pin_released back to their start\n",
-		i ? "" : "not ");
+		counters ? "" : "not ");
 	for (k = 0; k < NR_KINDS; k++)
 		if (have[k])
 			pinstat_buf_free(&bufs[k]);
-	return sum.bad || !ok || !i;
+	return sum.bad || !ok || !counters;
 }

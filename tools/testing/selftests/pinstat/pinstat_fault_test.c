@@ -25,44 +25,8 @@
 
 #define NR_PAGES	16
 
-#define PROACTIVENESS	"/proc/sys/vm/compaction_proactiveness"
-
-FIXTURE(fault) {
-	struct session s;
-	char proactiveness[16];
-};
-
-/*
- * Exact refcounts are asserted below: keep kcompactd from taking its
- * passing references on the pages while a test runs.
- */
-FIXTURE_SETUP(fault)
-{
-	FILE *f = fopen(PROACTIVENESS, "r+");
-
-	self->proactiveness[0] = 0;
-	if (f) {
-		if (!fgets(self->proactiveness, sizeof(self->proactiveness), f))
-			self->proactiveness[0] = 0;
-		rewind(f);
-		fputs("0", f);
-		fclose(f);
-	}
-	if (!session_open(_metadata, &self->s))
-		return;
-}
-
-FIXTURE_TEARDOWN(fault)
-{
-	FILE *f;
-
-	SESSION_TEARDOWN(&self->s);
-	f = self->proactiveness[0] ? fopen(PROACTIVENESS, "w") : NULL;
-	if (f) {
-		fputs(self->proactiveness, f);
-		fclose(f);
-	}
-}
+/* Exact refcounts are asserted below: the session keeps kcompactd quiet. */
+SESSION_FIXTURE(fault)
 
 /* The two kinds whose fork and munmap paths differ: pte and pmd mapped. */
 static const enum pinstat_buf_kind anon_kinds[] = { BUF_ANON, BUF_THP };

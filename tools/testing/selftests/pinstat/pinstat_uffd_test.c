@@ -32,52 +32,27 @@
 /* Liveness bound, not a timing: a blocked call would never end. */
 #define STALL_WAIT_MS	20000
 
-FIXTURE(uffd) {
-	struct session s;
-	char *buf;		/* BUF_PAGES pinned pages */
-	unsigned int handle;
-	int uffd;
-	char *area;		/* two pages registered for missing faults */
-};
+SESSION_FIXTURE(uffd);
 
-FIXTURE_SETUP(uffd)
+/* @nr pages of fresh memory whose first touch waits for the test. */
+static char *stall_area(int uffd, size_t nr)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = {};
-	struct pinstat_pin_args a;
+	char *area;
 
-	self->uffd = -1;
-	if (!session_open(_metadata, &self->s))
-		return;
-	self->buf = mmap(NULL, BUF_PAGES * PAGE_SZ, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->buf);
-	ASSERT_EQ(0, pinstat_pin(self->s.fd, self->buf, BUF_PAGES * PAGE_SZ,
-				 0, &a));
-	self->handle = a.handle;
-
-	self->uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (self->uffd < 0)
-		SKIP(return, "userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_API, &api));
-	self->area = mmap(NULL, 2 * PAGE_SZ, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->area);
-	reg.range.start = (unsigned long)self->area;
-	reg.range.len = 2 * PAGE_SZ;
+	if (ioctl(uffd, UFFDIO_API, &api))
+		return NULL;
+	area = mmap(NULL, nr * PAGE_SZ, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		return NULL;
+	reg.range.start = (unsigned long)area;
+	reg.range.len = nr * PAGE_SZ;
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
-	ASSERT_EQ(0, ioctl(self->uffd, UFFDIO_REGISTER, &reg));
-}
-
-FIXTURE_TEARDOWN(uffd)
-{
-	if (self->area && self->area != MAP_FAILED)
-		munmap(self->area, 2 * PAGE_SZ);
-	if (self->uffd >= 0)
-		close(self->uffd);
-	if (self->buf && self->buf != MAP_FAILED)
-		munmap(self->buf, BUF_PAGES * PAGE_SZ);
-	SESSION_TEARDOWN(&self->s);
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		return NULL;
+	return area;
 }
 
 /* One ioctl run by a thread that may stall in it. */
@@ -101,10 +76,7 @@ static void *stalled_call_run(void *arg)
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return pinstat_now_ns() / 1000000;
 }
 
 /* Wait for the next page fault on @uffd; its address, or 0. */
@@ -208,21 +180,13 @@ static bool own_pin_only(const struct pinstat_folio_record *rec)
 
 TEST_F_TIMEOUT(uffd, copy_stall_blocks_nobody, 90)
 {
-	struct pinstat_folio_record *report_recs =
-		(struct pinstat_folio_record *)self->area;
-	struct pinstat_folio_record *inspect_recs =
-		(struct pinstat_folio_record *)(self->area + PAGE_SZ);
+	struct pinstat_folio_record *report_recs, *inspect_recs;
 	struct pinstat_report_args report = {
-		.handle = self->handle,
-		.records = (uintptr_t)report_recs,
 		.nr_records = BUF_PAGES,
 		.record_size = sizeof(struct pinstat_folio_record),
 	};
 	struct pinstat_inspect_args inspect = {
 		.pid = getpid(),
-		.start = (uintptr_t)self->buf,
-		.end = (uintptr_t)self->buf + BUF_PAGES * PAGE_SZ,
-		.records = (uintptr_t)inspect_recs,
 		.nr_records = BUF_PAGES,
 		.record_size = sizeof(struct pinstat_folio_record),
 	};
@@ -230,18 +194,37 @@ TEST_F_TIMEOUT(uffd, copy_stall_blocks_nobody, 90)
 		{ .fd = self->s.fd, .cmd = PINSTAT_IOC_REPORT, .args = &report },
 		{ .fd = self->s.fd, .cmd = PINSTAT_IOC_INSPECT, .args = &inspect },
 	};
+	struct pinstat_pin_args a;
 	unsigned long faults[2];
 	unsigned long pages = 0;
+	char *buf, *area;
 	long long t0;
 	void *scratch;
+	int i, uffd;
 	pid_t pid;
-	int i;
+
+	buf = mmap(NULL, BUF_PAGES * PAGE_SZ, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf, BUF_PAGES * PAGE_SZ, 0, &a));
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	area = stall_area(uffd, 2);
+	ASSERT_NE(NULL, area);
+	report_recs = (struct pinstat_folio_record *)area;
+	inspect_recs = (struct pinstat_folio_record *)(area + PAGE_SZ);
+	report.handle = a.handle;
+	report.records = (uintptr_t)report_recs;
+	inspect.start = (uintptr_t)buf;
+	inspect.end = (uintptr_t)buf + BUF_PAGES * PAGE_SZ;
+	inspect.records = (uintptr_t)inspect_recs;
 
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, pthread_create(&calls[i].thread, NULL,
 					    stalled_call_run, &calls[i]));
 	for (i = 0; i < 2; i++) {
-		faults[i] = next_fault(self->uffd);
+		faults[i] = next_fault(uffd);
 		ASSERT_NE(0, faults[i])
 			TH_LOG("call %d did not reach its copy-out", i);
 	}
@@ -264,7 +247,7 @@ TEST_F_TIMEOUT(uffd, copy_stall_blocks_nobody, 90)
 		EXPECT_FALSE(atomic_load(&calls[i].done));
 
 	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, serve_fault(self->uffd, faults[i]));
+		ASSERT_EQ(0, serve_fault(uffd, faults[i]));
 	for (i = 0; i < 2; i++) {
 		pthread_join(calls[i].thread, NULL);
 		ASSERT_EQ(0, calls[i].ret)
@@ -273,7 +256,7 @@ TEST_F_TIMEOUT(uffd, copy_stall_blocks_nobody, 90)
 
 	ASSERT_EQ(report.nr_runs, report.nr_records);
 	for (i = 0; i < (int)report.nr_records; i++) {
-		EXPECT_EQ((uintptr_t)self->buf + pages * PAGE_SZ,
+		EXPECT_EQ((uintptr_t)buf + pages * PAGE_SZ,
 			  report_recs[i].addr);
 		EXPECT_TRUE(own_pin_only(&report_recs[i]));
 		pages += report_recs[i].nr_pages;

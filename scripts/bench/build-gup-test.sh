@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# usage: scripts/build-gup-test.sh SERIES RELEASE OUTDIR
+# usage: scripts/bench/build-gup-test.sh SERIES RELEASE OUTDIR
 # Build the kernel's own mm/gup_test.c (compiled out of Debian's kernels) as
 # an out-of-tree module for RELEASE from Debian's linux-source-SERIES, and
 # pinstat-bench against that tree's mm/gup_test.h.  The kernel's files are
@@ -8,7 +8,7 @@
 # module init/exit, license, owner, and removing its debugfs file on
 # unload.  Nothing is committed.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 series=${1:?usage: build-gup-test.sh SERIES RELEASE OUTDIR}
 rel=${2:?usage: build-gup-test.sh SERIES RELEASE OUTDIR}

@@ -27,20 +27,7 @@
 
 #include "session_fixture.h"
 
-FIXTURE(foreign) {
-	struct session s;
-};
-
-FIXTURE_SETUP(foreign)
-{
-	if (!session_open(_metadata, &self->s))
-		return;
-}
-
-FIXTURE_TEARDOWN(foreign)
-{
-	SESSION_TEARDOWN(&self->s);
-}
+SESSION_FIXTURE(foreign)
 
 /* A ring with @buf registered as its fixed buffer; -errno on failure. */
 static int ring_register(void *buf, size_t len)
@@ -173,6 +160,34 @@ TEST_F(foreign, own_pins_count_every_session)
 }
 
 /*
+ * The child of the test below: registers 4 MiB of its own THPs with
+ * io_uring, writes their address (0 if it could not) on @ready, waits
+ * for a byte on @go, unregisters, writes it again and waits again.
+ */
+static void ring_holder(int ready, int go)
+{
+	struct pinstat_buf buf;
+	unsigned long start;
+	int ring;
+	char c;
+
+	/* Its own THPs: a COW fault on a shared THP would split it. */
+	if (pinstat_buf_alloc(&buf, BUF_THP, 2 * SZ_2M))
+		_exit(2);
+	ring = ring_register(buf.addr, buf.len);
+	start = ring < 0 ? 0 : (unsigned long)buf.addr;
+	if (write(ready, &start, sizeof(start)) != sizeof(start) ||
+	    read(go, &c, 1) != 1)
+		_exit(3);
+	if (ring >= 0 && ring_unregister(ring))
+		_exit(4);
+	if (write(ready, &start, sizeof(start)) != sizeof(start) ||
+	    read(go, &c, 1) != 1)
+		_exit(5);
+	_exit(0);
+}
+
+/*
  * A child registers a THP buffer with io_uring; INSPECT of the child's
  * range, a record at a time, shows its folios with the foreign pins and
  * takes no pin itself; after the child unregisters they are gone.
@@ -180,35 +195,18 @@ TEST_F(foreign, own_pins_count_every_session)
 TEST_F(foreign, inspect_finds_io_uring_pins_in_another_process)
 {
 	struct pinstat_folio_record *r;
-	int ready[2], go[2], ring = -1, ret;
 	unsigned long start, end;
+	int ready[2], go[2];
 	long long vm_pinned;
 	size_t nr, i, found;
 	pid_t pid;
-	char c;
 
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		struct pinstat_buf buf;
-
-		/* Its own THPs: a COW fault on a shared THP would split it. */
-		if (pinstat_buf_alloc(&buf, BUF_THP, 2 * SZ_2M))
-			_exit(2);
-		ring = ring_register(buf.addr, buf.len);
-		start = ring < 0 ? 0 : (unsigned long)buf.addr;
-		if (write(ready[1], &start, sizeof(start)) != sizeof(start) ||
-		    read(go[0], &c, 1) != 1)
-			_exit(3);
-		if (ring >= 0 && ring_unregister(ring))
-			_exit(4);
-		if (write(ready[1], &start, sizeof(start)) != sizeof(start) ||
-		    read(go[0], &c, 1) != 1)
-			_exit(5);
-		_exit(0);
-	}
+	if (pid == 0)
+		ring_holder(ready[1], go[0]);
 	ASSERT_EQ(sizeof(start), read(ready[0], &start, sizeof(start)));
 	if (!start) {
 		kill(pid, SIGKILL);
@@ -255,7 +253,7 @@ TEST_F(foreign, inspect_finds_io_uring_pins_in_another_process)
 	}
 	free(r);
 	ASSERT_EQ(1, write(go[1], "g", 1));
-	EXPECT_EQ(0, waitpid(pid, &ret, 0) == pid ? WEXITSTATUS(ret) : -1);
+	EXPECT_EQ(0, child_status(pid));
 }
 
 /* Pages never touched are reported absent and stay absent. */
@@ -293,13 +291,7 @@ TEST_F(foreign, inspect_reports_absent_pages_without_faulting)
  * half-touched ranges of every kind keep their present pages (pagemap),
  * free huge pages and AnonHugePages; absent pages are reported as such.
  */
-FIXTURE(nofault) {
-	struct session s;
-	char *map;		/* what to munmap */
-	size_t map_len;
-	char *mem;		/* the range inspected */
-	int memfd;
-};
+SESSION_FIXTURE(nofault)
 
 FIXTURE_VARIANT(nofault) {
 	const char *kind;
@@ -372,46 +364,45 @@ FIXTURE_VARIANT_ADD(nofault, memfd_half) {
 	.touched = SZ_2M,
 };
 
-FIXTURE_SETUP(nofault)
+/* The range a nofault test inspects. */
+struct nofault_range {
+	char *map;		/* what to munmap */
+	size_t map_len;
+	char *mem;		/* the range inspected */
+};
+
+/* Map the variant's range; false when skipped (no huge page free). */
+static bool map_range(struct __test_metadata *_metadata,
+		      FIXTURE_VARIANT(nofault) const *variant,
+		      struct nofault_range *m)
 {
 	int fd = -1, shared = MAP_PRIVATE;
 
-	if (!session_open(_metadata, &self->s))
-		return;
-	self->memfd = -1;
-	self->map = MAP_FAILED;
 	if (variant->memfd) {
 		fd = memfd_create("pinstat-nofault", MFD_CLOEXEC);
 		ASSERT_GE(fd, 0);
 		ASSERT_EQ(0, ftruncate(fd, variant->len));
-		self->memfd = fd;
 		shared = MAP_SHARED;
 	}
 	/* THP needs a 2 MiB aligned range: map more, use an aligned part. */
-	self->map_len = variant->len;
+	m->map_len = variant->len;
 	if (variant->advice == MADV_HUGEPAGE)
-		self->map_len += SZ_2M;
-	self->map = mmap(NULL, self->map_len, PROT_READ | PROT_WRITE,
-			 shared | variant->flags, fd, 0);
-	if (self->map == MAP_FAILED && (variant->flags & MAP_HUGETLB))
-		SKIP(return, "no %s huge page free", variant->kind);
-	ASSERT_NE(MAP_FAILED, self->map);
-	self->mem = self->map;
+		m->map_len += SZ_2M;
+	m->map = mmap(NULL, m->map_len, PROT_READ | PROT_WRITE,
+		      shared | variant->flags, fd, 0);
+	if (fd >= 0)
+		close(fd);	/* the mapping keeps the memfd */
+	if (m->map == MAP_FAILED && (variant->flags & MAP_HUGETLB))
+		SKIP(return false, "no %s huge page free", variant->kind);
+	ASSERT_NE(MAP_FAILED, m->map);
+	m->mem = m->map;
 	if (variant->advice == MADV_HUGEPAGE)
-		self->mem = (char *)(((uintptr_t)self->map + SZ_2M - 1) &
-				     ~(SZ_2M - 1));
+		m->mem = (char *)(((uintptr_t)m->map + SZ_2M - 1) &
+				  ~(SZ_2M - 1));
 	if (variant->advice)
-		ASSERT_EQ(0, madvise(self->map, self->map_len, variant->advice));
-	memset(self->mem, 1, variant->touched);
-}
-
-FIXTURE_TEARDOWN(nofault)
-{
-	if (self->map != MAP_FAILED)
-		munmap(self->map, self->map_len);
-	if (self->memfd >= 0)
-		close(self->memfd);
-	SESSION_TEARDOWN(&self->s);
+		ASSERT_EQ(0, madvise(m->map, m->map_len, variant->advice));
+	memset(m->mem, 1, variant->touched);
+	return true;
 }
 
 static long sysfs_number(const char *path)
@@ -456,14 +447,17 @@ TEST_F(nofault, inspect_faults_nothing_in)
 	size_t len = variant->len, nr, i, absent = 0, present = 0;
 	struct memory_state before, after;
 	struct pinstat_folio_record *r;
+	struct nofault_range m;
 
-	memory_state(self->mem, len, &before);
+	if (!map_range(_metadata, variant, &m))
+		return;
+	memory_state(m.mem, len, &before);
 	ASSERT_GE(before.present, 0);
 	ASSERT_EQ(0, pinstat_inspect(self->s.fd, getpid(),
-				     (unsigned long)self->mem,
-				     (unsigned long)self->mem + len, 0, 64,
+				     (unsigned long)m.mem,
+				     (unsigned long)m.mem + len, 0, 64,
 				     &r, &nr));
-	memory_state(self->mem, len, &after);
+	memory_state(m.mem, len, &after);
 	for (i = 0; i < nr; i++) {
 		if (r[i].flags & PINSTAT_FOLIO_NOT_PRESENT)
 			absent += r[i].nr_pages;
@@ -481,6 +475,7 @@ TEST_F(nofault, inspect_faults_nothing_in)
 	EXPECT_EQ(before.anon_huge_kb, after.anon_huge_kb);
 	EXPECT_EQ(before.present, present);
 	EXPECT_EQ(len / PAGE_SZ - before.present, absent);
+	munmap(m.map, m.map_len);
 }
 
 TEST_F(foreign, inspect_errors)

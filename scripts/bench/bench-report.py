@@ -102,7 +102,7 @@ def trace_line(line, traces, kind):
     if body.startswith("get_user_pages_remote"):
         t["lookup_us"] += us
         t["lookups"] += 1
-    elif body.startswith("pinstat_owners_"):
+    elif body.startswith("pinstat_records_set_owners"):
         t["own_pins_us"] += us
     elif body.startswith("} /* pinstat_inspect"):
         t["total_us"] += us

@@ -17,35 +17,17 @@
 
 #include "session_fixture.h"
 
-FIXTURE(errors) {
-	struct session s;
-	void *mem;		/* 4 pages of read-write anonymous memory */
-};
+SESSION_FIXTURE(errors)
 
-FIXTURE_SETUP(errors)
+/* 4 pages of read-write anonymous memory, gone with the test's process. */
+static char *four_pages(struct __test_metadata *_metadata)
 {
-	if (!session_open(_metadata, &self->s))
-		return;
-	self->mem = mmap(NULL, 4 * PAGE_SZ, PROT_READ | PROT_WRITE,
+	char *mem = mmap(NULL, 4 * PAGE_SZ, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->mem);
-}
 
-FIXTURE_TEARDOWN(errors)
-{
-	if (self->mem && self->mem != MAP_FAILED)
-		munmap(self->mem, 4 * PAGE_SZ);
-	SESSION_TEARDOWN(&self->s);
+	ASSERT_NE(MAP_FAILED, mem);
+	return mem;
 }
-
-/* The failed request left no pin behind, here or in the kernel. */
-#define EXPECT_UNCHANGED(s) do {					\
-	struct session *__s = (s);					\
-									\
-	EXPECT_EQ(__s->pins, pinstat_summary("pins"));			\
-	EXPECT_EQ(__s->pages, pinstat_summary("pages"));		\
-	EXPECT_EQ(__s->vm_pinned, pinstat_vmstat_pinned());		\
-} while (0)
 
 static int pin_raw(int fd, struct pinstat_pin_args *args)
 {
@@ -63,15 +45,17 @@ static int pin_range(int fd, uint64_t addr, uint64_t len, uint32_t flags)
 
 TEST_F(errors, zero_length)
 {
-	EXPECT_EQ(-EINVAL, pin_range(self->s.fd, (uintptr_t)self->mem, 0, 0));
-	EXPECT_UNCHANGED(&self->s);
+	char *mem = four_pages(_metadata);
+
+	EXPECT_EQ(-EINVAL, pin_range(self->s.fd, (uintptr_t)mem, 0, 0));
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, range_wraps)
 {
 	EXPECT_EQ(-EOVERFLOW, pin_range(self->s.fd, UINT64_MAX - PAGE_SZ + 1,
 					2 * PAGE_SZ, 0));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, kernel_address)
@@ -79,55 +63,64 @@ TEST_F(errors, kernel_address)
 	/* x86-64 direct map */
 	EXPECT_EQ(-EFAULT, pin_range(self->s.fd, 0xffff888000000000ULL,
 				     PAGE_SZ, 0));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, non_canonical_address)
 {
 	EXPECT_EQ(-EFAULT, pin_range(self->s.fd, 0x8000000000000000ULL,
 				     PAGE_SZ, 0));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, unmapped_range)
 {
+	char *mem = four_pages(_metadata);
+
 	/* Pages 0-1 mapped, 2 unmapped: nothing may stay pinned. */
-	ASSERT_EQ(0, munmap((char *)self->mem + 2 * PAGE_SZ, PAGE_SZ));
-	EXPECT_EQ(-ENOMEM, pin_range(self->s.fd, (uintptr_t)self->mem,
+	ASSERT_EQ(0, munmap(mem + 2 * PAGE_SZ, PAGE_SZ));
+	EXPECT_EQ(-ENOMEM, pin_range(self->s.fd, (uintptr_t)mem,
 				     4 * PAGE_SZ, PINSTAT_PIN_WRITE));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, prot_none)
 {
-	ASSERT_EQ(0, mprotect((char *)self->mem + PAGE_SZ, PAGE_SZ, PROT_NONE));
-	EXPECT_EQ(-EACCES, pin_range(self->s.fd, (uintptr_t)self->mem,
+	char *mem = four_pages(_metadata);
+
+	ASSERT_EQ(0, mprotect(mem + PAGE_SZ, PAGE_SZ, PROT_NONE));
+	EXPECT_EQ(-EACCES, pin_range(self->s.fd, (uintptr_t)mem,
 				     2 * PAGE_SZ, 0));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, write_pin_of_read_only)
 {
-	ASSERT_EQ(0, mprotect(self->mem, 4 * PAGE_SZ, PROT_READ));
-	EXPECT_EQ(-EACCES, pin_range(self->s.fd, (uintptr_t)self->mem,
+	char *mem = four_pages(_metadata);
+
+	ASSERT_EQ(0, mprotect(mem, 4 * PAGE_SZ, PROT_READ));
+	EXPECT_EQ(-EACCES, pin_range(self->s.fd, (uintptr_t)mem,
 				     PAGE_SZ, PINSTAT_PIN_WRITE));
 	/* A read pin of the same pages is fine. */
-	EXPECT_EQ(0, pin_range(self->s.fd, (uintptr_t)self->mem, PAGE_SZ, 0));
+	EXPECT_EQ(0, pin_range(self->s.fd, (uintptr_t)mem, PAGE_SZ, 0));
 }
 
 TEST_F(errors, unknown_flags)
 {
-	EXPECT_EQ(-EINVAL, pin_range(self->s.fd, (uintptr_t)self->mem, PAGE_SZ,
+	char *mem = four_pages(_metadata);
+
+	EXPECT_EQ(-EINVAL, pin_range(self->s.fd, (uintptr_t)mem, PAGE_SZ,
 				     1U << 2));
-	EXPECT_EQ(-EINVAL, pin_range(self->s.fd, (uintptr_t)self->mem, PAGE_SZ,
+	EXPECT_EQ(-EINVAL, pin_range(self->s.fd, (uintptr_t)mem, PAGE_SZ,
 				     1U << 31));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, reserved_fields)
 {
+	char *mem = four_pages(_metadata);
 	struct pinstat_pin_args pin = {
-		.addr = (uintptr_t)self->mem, .len = PAGE_SZ,
+		.addr = (uintptr_t)mem, .len = PAGE_SZ,
 	};
 	struct pinstat_pin_args good = pin;
 	struct pinstat_unpin_args unpin = {};
@@ -137,7 +130,7 @@ TEST_F(errors, reserved_fields)
 
 	pin.reserved[2] = 1;
 	EXPECT_EQ(-EINVAL, pin_raw(self->s.fd, &pin));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 
 	ASSERT_EQ(0, pin_raw(self->s.fd, &good));
 	unpin.handle = good.handle;
@@ -172,23 +165,25 @@ TEST_F(errors, unknown_handle)
 	EXPECT_EQ(-ENOENT, pinstat_unpin(self->s.fd, 12345));
 	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_REPORT, &report));
 	EXPECT_EQ(ENOENT, errno);
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, handle_of_another_session)
 {
+	char *mem = four_pages(_metadata);
 	struct pinstat_pin_args a;
 	int fd2 = pinstat_open();
 
 	ASSERT_GE(fd2, 0);
-	ASSERT_EQ(0, pinstat_pin(fd2, self->mem, PAGE_SZ, 0, &a));
+	ASSERT_EQ(0, pinstat_pin(fd2, mem, PAGE_SZ, 0, &a));
 	EXPECT_EQ(-ENOENT, pinstat_unpin(self->s.fd, a.handle + 1000));
 	close(fd2);
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, report_array_too_small)
 {
+	char *mem = four_pages(_metadata);
 	struct pinstat_folio_record recs[4];
 	struct pinstat_report_args report = {
 		.records = (uintptr_t)recs,
@@ -197,8 +192,8 @@ TEST_F(errors, report_array_too_small)
 	};
 	struct pinstat_pin_args a;
 
-	madvise(self->mem, 4 * PAGE_SZ, MADV_NOHUGEPAGE);
-	ASSERT_EQ(0, pinstat_pin(self->s.fd, self->mem, 4 * PAGE_SZ, 0, &a));
+	madvise(mem, 4 * PAGE_SZ, MADV_NOHUGEPAGE);
+	ASSERT_EQ(0, pinstat_pin(self->s.fd, mem, 4 * PAGE_SZ, 0, &a));
 	ASSERT_EQ(4, a.nr_runs);
 	report.handle = a.handle;
 	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_REPORT, &report));
@@ -220,12 +215,13 @@ TEST_F(errors, report_array_too_small)
 	report.record_size = sizeof(recs[0]);
 	EXPECT_EQ(0, ioctl(self->s.fd, PINSTAT_IOC_REPORT, &report));
 	EXPECT_EQ(4, report.nr_records);
-	EXPECT_EQ((uintptr_t)self->mem + 3 * PAGE_SZ, recs[3].addr);
+	EXPECT_EQ((uintptr_t)mem + 3 * PAGE_SZ, recs[3].addr);
 	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
 }
 
 TEST_F(errors, report_array_unwritable)
 {
+	char *mem = four_pages(_metadata);
 	struct pinstat_report_args report = {
 		.records = 16,	/* not a valid user pointer */
 		.nr_records = 1,
@@ -233,7 +229,7 @@ TEST_F(errors, report_array_unwritable)
 	};
 	struct pinstat_pin_args a;
 
-	ASSERT_EQ(0, pinstat_pin(self->s.fd, self->mem, PAGE_SZ, 0, &a));
+	ASSERT_EQ(0, pinstat_pin(self->s.fd, mem, PAGE_SZ, 0, &a));
 	report.handle = a.handle;
 	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_REPORT, &report));
 	EXPECT_EQ(EFAULT, errno);
@@ -244,31 +240,33 @@ TEST_F(errors, argument_unreadable)
 {
 	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_PIN, (void *)16));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 /* A PIN whose answer cannot be written back is undone. */
 TEST_F(errors, pin_argument_read_only)
 {
-	struct pinstat_pin_args *a = (void *)((char *)self->mem + 3 * PAGE_SZ);
+	char *mem = four_pages(_metadata);
+	struct pinstat_pin_args *a = (void *)(mem + 3 * PAGE_SZ);
 
 	memset(a, 0, sizeof(*a));
-	a->addr = (uintptr_t)self->mem;
+	a->addr = (uintptr_t)mem;
 	a->len = PAGE_SZ;
 	ASSERT_EQ(0, mprotect(a, PAGE_SZ, PROT_READ));
 	EXPECT_EQ(-EFAULT, pin_raw(self->s.fd, a));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 /* So is an UNPIN: the pin stays, and a writable retry releases it. */
 TEST_F(errors, unpin_argument_read_only_keeps_pin)
 {
-	struct pinstat_unpin_args *un = (void *)((char *)self->mem + 3 * PAGE_SZ);
+	char *mem = four_pages(_metadata);
+	struct pinstat_unpin_args *un = (void *)(mem + 3 * PAGE_SZ);
 	struct pinstat_folio_record *recs;
 	struct pinstat_pin_args a;
 	size_t nr;
 
-	ASSERT_EQ(0, pinstat_pin(self->s.fd, self->mem, PAGE_SZ, 0, &a));
+	ASSERT_EQ(0, pinstat_pin(self->s.fd, mem, PAGE_SZ, 0, &a));
 	memset(un, 0, sizeof(*un));
 	un->handle = a.handle;
 	ASSERT_EQ(0, mprotect(un, PAGE_SZ, PROT_READ));
@@ -280,50 +278,53 @@ TEST_F(errors, unpin_argument_read_only_keeps_pin)
 	EXPECT_EQ(1, nr);
 	free(recs);
 	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, unknown_command)
 {
-	EXPECT_EQ(-1, ioctl(self->s.fd, _IOWR('J', 99, struct pinstat_pin_args),
-			    self->mem));
+	char *mem = four_pages(_metadata);
+
+	EXPECT_EQ(-1, ioctl(self->s.fd, _IOWR('J', 99, struct pinstat_pin_args), mem));
 	EXPECT_EQ(ENOTTY, errno);
 	EXPECT_EQ(-1, ioctl(self->s.fd, _IO('J', 1)));
 	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_F(errors, pin_limit)
 {
+	char *mem = four_pages(_metadata);
 	long long old = pinstat_param_get("max_pins_per_session");
 	struct pinstat_pin_args a;
 
 	ASSERT_GT(old, 0);
 	ASSERT_EQ(0, pinstat_param_set("max_pins_per_session", 2));
-	EXPECT_EQ(0, pinstat_pin(self->s.fd, self->mem, PAGE_SZ, 0, &a));
-	EXPECT_EQ(0, pinstat_pin(self->s.fd, self->mem, PAGE_SZ, 0, &a));
-	EXPECT_EQ(-EMFILE, pinstat_pin(self->s.fd, self->mem, PAGE_SZ, 0, &a));
+	EXPECT_EQ(0, pinstat_pin(self->s.fd, mem, PAGE_SZ, 0, &a));
+	EXPECT_EQ(0, pinstat_pin(self->s.fd, mem, PAGE_SZ, 0, &a));
+	EXPECT_EQ(-EMFILE, pinstat_pin(self->s.fd, mem, PAGE_SZ, 0, &a));
 	EXPECT_EQ(self->s.pins + 2, pinstat_summary("pins"));
 	/* Releasing one makes room again. */
 	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
-	EXPECT_EQ(0, pinstat_pin(self->s.fd, self->mem, PAGE_SZ, 0, &a));
+	EXPECT_EQ(0, pinstat_pin(self->s.fd, mem, PAGE_SZ, 0, &a));
 	ASSERT_EQ(0, pinstat_param_set("max_pins_per_session", old));
 }
 
 TEST_F(errors, page_limit)
 {
+	char *mem = four_pages(_metadata);
 	long long old = pinstat_param_get("max_pages_per_session");
 	struct pinstat_pin_args a;
 
 	ASSERT_GT(old, 0);
 	ASSERT_EQ(0, pinstat_param_set("max_pages_per_session", 3));
-	EXPECT_EQ(-EDQUOT, pinstat_pin(self->s.fd, self->mem, 4 * PAGE_SZ, 0,
+	EXPECT_EQ(-EDQUOT, pinstat_pin(self->s.fd, mem, 4 * PAGE_SZ, 0,
 				       &a));
-	EXPECT_UNCHANGED(&self->s);
-	EXPECT_EQ(0, pinstat_pin(self->s.fd, self->mem, 2 * PAGE_SZ, 0, &a));
-	EXPECT_EQ(-EDQUOT, pinstat_pin(self->s.fd, self->mem, 2 * PAGE_SZ, 0,
+	SESSION_UNCHANGED(&self->s);
+	EXPECT_EQ(0, pinstat_pin(self->s.fd, mem, 2 * PAGE_SZ, 0, &a));
+	EXPECT_EQ(-EDQUOT, pinstat_pin(self->s.fd, mem, 2 * PAGE_SZ, 0,
 				       &a));
-	EXPECT_EQ(0, pinstat_pin(self->s.fd, self->mem, PAGE_SZ, 0, &a));
+	EXPECT_EQ(0, pinstat_pin(self->s.fd, mem, PAGE_SZ, 0, &a));
 	ASSERT_EQ(0, pinstat_param_set("max_pages_per_session", old));
 }
 
@@ -366,7 +367,7 @@ TEST_F(errors, fails_half_way_all_or_nothing)
 	munmap(map, 2 * PAGE_SZ);
 	close(fd);
 	unlink(PINSTAT_RAMFS "/short");
-	EXPECT_UNCHANGED(&self->s);
+	SESSION_UNCHANGED(&self->s);
 }
 
 TEST_HARNESS_MAIN

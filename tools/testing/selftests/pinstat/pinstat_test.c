@@ -22,20 +22,7 @@
 #include "session_fixture.h"
 
 /* Every test starts with a session and ends with nothing left pinned. */
-FIXTURE(pinstat) {
-	struct session s;
-};
-
-FIXTURE_SETUP(pinstat)
-{
-	if (!session_open(_metadata, &self->s))
-		return;
-}
-
-FIXTURE_TEARDOWN(pinstat)
-{
-	SESSION_TEARDOWN(&self->s);
-}
+SESSION_FIXTURE(pinstat)
 
 /* One kind of memory and what a pin of it must look like. */
 FIXTURE_VARIANT(pinstat) {
@@ -310,20 +297,7 @@ TEST_F(pinstat, debugfs_matches_report)
 }
 
 /* Tests of one memory kind each, without variants. */
-FIXTURE(session) {
-	struct session s;
-};
-
-FIXTURE_SETUP(session)
-{
-	if (!session_open(_metadata, &self->s))
-		return;
-}
-
-FIXTURE_TEARDOWN(session)
-{
-	SESSION_TEARDOWN(&self->s);
-}
+SESSION_FIXTURE(session)
 
 /* The issue's own figure: one 1 GiB page pinned whole three times. */
 TEST_F(session, hugetlb_1g_three_pins)
