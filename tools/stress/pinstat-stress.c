@@ -5,7 +5,7 @@
  * every folio, pinstat's counters and the kernel's nr_foll_pin_* must be
  * back where they started.
  *
- *   pinstat-stress [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]
+ *   pinstat-stress [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED] [-R]
  *
  * The parent maps one 2 MiB buffer of each kind it can and holds a probe
  * pin on each, so fork() gives the workers their own copies of the private
@@ -13,7 +13,10 @@
  * shmem, page-cache and zero pages.  Each thread pins through the process's
  * file or its own.  Odd-numbered workers are killed with SIGKILL at the
  * end, the others exit holding their pins; nobody unpins what is left.
- * Prints TAP; exits 1 when a check fails.
+ * -R adds one process that pins one page of its own and does nothing but
+ * REPORT it meanwhile.  Prints TAP, with the calls made and the seconds
+ * they took ("# call_rates", "# lone_report_rate": make bench reads
+ * them); exits 1 when a check fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,12 +45,14 @@ static const enum pinstat_buf_kind kinds[] = {
 static struct pinstat_buf bufs[NR_KINDS];
 static bool have[NR_KINDS];
 
-/* What one worker process did, sent to the parent through a pipe. */
+/* What a worker process (or -R's reporter) did, sent through a pipe. */
 struct tally {
 	long pins, unpins, reports, refused_limit, refused_longterm_file;
+	long reports_nospc;	/* of @reports, refused for a short array */
 	long bad;		/* calls that failed with an undocumented errno */
 	int bad_errno;
 	char bad_what[64];
+	double seconds;		/* the lone reporter's: how long it reported */
 };
 
 struct thread_ctx {
@@ -74,6 +79,7 @@ static void tally_add(struct tally *sum, const struct tally *t)
 	sum->pins += t->pins;
 	sum->unpins += t->unpins;
 	sum->reports += t->reports;
+	sum->reports_nospc += t->reports_nospc;
 	sum->refused_limit += t->refused_limit;
 	sum->refused_longterm_file += t->refused_longterm_file;
 	if (t->bad && !sum->bad) {
@@ -139,7 +145,9 @@ static void thread_report(struct thread_ctx *c, unsigned int h)
 	int err = ioctl(c->fds[h], PINSTAT_IOC_REPORT, &rep) ? errno : 0;
 
 	/* 2 MiB of small pages at an offset has 513 records. */
-	if (err && err != ENOSPC)
+	if (err == ENOSPC)
+		c->t.reports_nospc++;
+	else if (err)
 		bad(&c->t, "REPORT", err);
 	c->t.reports++;
 }
@@ -169,6 +177,7 @@ struct options {
 	int procs, threads;
 	double seconds;
 	unsigned int seed;
+	bool lone;		/* -R */
 };
 
 static void worker(int id, const struct options *o, int go_fd, int tally_fd)
@@ -198,6 +207,76 @@ static void worker(int id, const struct options *o, int go_fd, int tally_fd)
 	if (id % 2)
 		pause();	/* killed by the parent, pins held */
 	_exit(0);		/* exits with its pins held */
+}
+
+/*
+ * -R: one page of its own pinned, then nothing but REPORTs of it for as
+ * long as the workers run: what a REPORT costs a bystander meanwhile.  It
+ * pins only after the go, when the parent has counted pinstat's pins.
+ */
+static void lone_reporter(const struct options *o, int go_fd, int tally_fd)
+{
+	struct pinstat_folio_record rec;
+	struct pinstat_pin_args pin;
+	struct pinstat_buf buf;
+	struct tally t = {};
+	long long start;
+	int fd, err;
+	char c;
+
+	fd = pinstat_open();
+	if (fd < 0 || pinstat_buf_alloc(&buf, BUF_ANON, PAGE_SZ) ||
+	    read(go_fd, &c, 1) != 1 ||
+	    pinstat_pin(fd, buf.addr, PAGE_SZ, 0, &pin))
+		_exit(2);
+	start = pinstat_now_ns();
+	while (pinstat_now_ns() < start + o->seconds * 1e9) {
+		struct pinstat_report_args rep = {
+			.handle = pin.handle,
+			.records = (unsigned long)&rec,
+			.nr_records = 1,
+			.record_size = sizeof(rec),
+		};
+
+		err = ioctl(fd, PINSTAT_IOC_REPORT, &rep) ? errno : 0;
+		if (err)
+			bad(&t, "REPORT", err);
+		t.reports++;
+	}
+	t.seconds = (pinstat_now_ns() - start) / 1e9;
+	err = pinstat_unpin(fd, pin.handle);
+	if (err)
+		bad(&t, "UNPIN", -err);
+	close(fd);
+	pinstat_buf_free(&buf);
+	if (write(tally_fd, &t, sizeof(t)) != sizeof(t))
+		_exit(4);
+	_exit(0);
+}
+
+/*
+ * For make bench: REPORTs a second, those answered with records (-ENOSPC
+ * returns before any record is built), and all calls a second, counted as
+ * the run's summary line counts them: PINs that succeeded, UNPINs and
+ * REPORTs.
+ */
+static void print_rates(const struct tally *sum, double seconds,
+			const struct tally *lone, const struct options *o)
+{
+	long calls = sum->pins + sum->unpins + sum->reports;
+
+	printf("# call_rates seconds=%.2f pins=%ld unpins=%ld reports=%ld enospc=%ld",
+	       seconds, sum->pins, sum->unpins, sum->reports,
+	       sum->reports_nospc);
+	printf(" reports_per_second=%.0f calls=%ld calls_per_second=%.0f",
+	       (sum->reports - sum->reports_nospc) / seconds, calls,
+	       calls / seconds);
+	printf(" duration=%g processes=%d threads=%d seed=%u lone=%d\n",
+	       o->seconds, o->procs, o->threads, o->seed, o->lone);
+	if (o->lone)
+		printf("# lone_report_rate seconds=%.2f reports=%ld reports_per_second=%.0f\n",
+		       lone->seconds, lone->reports,
+		       lone->reports / lone->seconds);
 }
 
 /* The probe pins' records, to compare before and after. */
@@ -303,7 +382,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "d:p:t:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:p:t:s:R")) != -1) {
 		switch (opt) {
 		case 'd':
 			o->seconds = atof(optarg);
@@ -317,9 +396,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 's':
 			o->seed = strtoul(optarg, NULL, 0);
 			break;
+		case 'R':
+			o->lone = true;
+			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED]\n",
+				"usage: %s [-d SECONDS] [-p PROCESSES] [-t THREADS] [-s SEED] [-R]\n",
 				argv[0]);
 			return -EINVAL;
 		}
@@ -361,18 +443,39 @@ struct start {
 	long long pins, pages;
 };
 
+/* Fork -R's reporter, with its own pipe, which only it can write. */
+static pid_t start_lone(const struct options *o, int probe, int go_fd,
+			int *tally_fd)
+{
+	int tally[2];
+	pid_t pid;
+
+	if (pipe(tally))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(probe);
+		lone_reporter(o, go_fd, tally[1]);
+	}
+	close(tally[1]);
+	*tally_fd = tally[0];
+	return pid;
+}
+
 /*
  * Fork the workers, look at the probes' folios and pinstat's counters
  * (fork() changed how the parent maps pinned THPs: only now), let the
- * workers go, add up their tallies; kill the odd ones, reap all.  Returns
- * the nanoseconds from go to reaped, or -1.
+ * workers go, add up their tallies (and -R's in @lone); kill the odd
+ * ones, reap all.  Returns the nanoseconds from go to the last worker's
+ * tally, or -1.
  */
 static long long run_workers(const struct options *o, int probe,
-			     struct start *st, struct tally *sum)
+			     struct start *st, struct tally *sum,
+			     struct tally *lone)
 {
-	pid_t pids[MAX_PROCS];
-	int go[2], tally[2], i;
-	long long t0;
+	pid_t pids[MAX_PROCS], lone_pid = 0;
+	int go[2], tally[2], lone_fd = -1, i;
+	long long t0, ns;
 	struct tally t;
 
 	if (pipe(go) || pipe(tally))
@@ -387,12 +490,17 @@ static long long run_workers(const struct options *o, int probe,
 			worker(i, o, go[0], tally[1]);
 		}
 	}
+	if (o->lone) {
+		lone_pid = start_lone(o, probe, go[0], &lone_fd);
+		if (lone_pid < 0)
+			return -1;
+	}
 	st->pins = pinstat_summary("pins");
 	st->pages = pinstat_summary("pages");
 	if (stable_snapshot(probe, probe_recs, probe_nr))
 		return -1;
 	t0 = pinstat_now_ns();
-	for (i = 0; i < o->procs; i++)
+	for (i = 0; i < o->procs + o->lone; i++)
 		if (write(go[1], "g", 1) != 1)
 			return -1;
 	for (i = 0; i < o->procs; i++) {
@@ -400,12 +508,18 @@ static long long run_workers(const struct options *o, int probe,
 			return -1;
 		tally_add(sum, &t);
 	}
+	ns = pinstat_now_ns() - t0;
 	for (i = 0; i < o->procs; i++) {
 		if (i % 2)
 			kill(pids[i], SIGKILL);
 		waitpid(pids[i], NULL, 0);
 	}
-	return pinstat_now_ns() - t0;
+	if (o->lone) {
+		if (read(lone_fd, lone, sizeof(*lone)) != sizeof(*lone))
+			return -1;
+		waitpid(lone_pid, NULL, 0);
+	}
+	return ns;
 }
 
 /*
@@ -448,7 +562,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { .procs = 2, .threads = 3, .seconds = 20, .seed = 1 };
 	long long vm0, vm_probe, ns;
-	struct tally sum = {};
+	struct tally sum = {}, lone = {};
 	struct start st;
 	bool ok, counters;
 	unsigned int k;
@@ -466,7 +580,7 @@ int main(int argc, char **argv)
 	if (probe_pins(probe))
 		return 1;
 	vm_probe = pinstat_vmstat_pinned();
-	ns = run_workers(&o, probe, &st, &sum);
+	ns = run_workers(&o, probe, &st, &sum, &lone);
 	if (ns < 0)
 		return 1;
 	fprintf(stdout,
@@ -474,6 +588,9 @@ int main(int argc, char **argv)
 		ns / 1e9, o.procs, o.threads, o.seed, sum.pins, sum.unpins,
 		sum.reports, (sum.pins + sum.unpins + sum.reports) / (ns / 1e9),
 		sum.refused_limit, sum.refused_longterm_file);
+	print_rates(&sum, ns / 1e9, &lone, &o);
+	/* The reporter's failed calls are failed calls of the run. */
+	tally_add(&sum, &lone);
 	if (sum.bad)
 		printf("# %ld calls failed unexpectedly, first: %s: %s\n", sum.bad,
 		       sum.bad_what, strerror(sum.bad_errno));
