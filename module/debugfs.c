@@ -2,11 +2,13 @@
 /*
  * debugfs: /sys/kernel/debug/pinstat/{summary,pins,runs}.
  *
- * Every file prints one record a line as key=value pairs (README.md lists
- * the keys).  "pins" and "runs" can be long, so they are seq_files with a
- * cursor (session id, handle, run) that survives between read() calls: the
- * next read resumes where the last stopped instead of walking from the start,
- * and a pin released in between is simply skipped.
+ * Every file prints one record a line as key=value pairs (listed in
+ * Documentation/pinstat/debugfs.rst).  "pins" and "runs" can be long, so
+ * they are seq_files with a cursor (session id, handle, run) that survives
+ * between read() calls: the next read resumes where the last stopped
+ * instead of walking from the start, and a pin released in between is
+ * simply skipped.  Records come from record.c, sessions from registry.c:
+ * this file only formats them.
  */
 
 #include <linux/debugfs.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every difference between the kernels pinstat builds against lives here.
- * Features are detected by scripts/conftest.sh from the kernel's headers
+ * Features are detected by module/conftest.sh from the kernel's headers
  * (PINSTAT_HAVE_* below), not by version numbers, so distro backports work.
  */
 #ifndef _PINSTAT_COMPAT_H

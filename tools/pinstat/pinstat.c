@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pinstat: the command-line face of pinstat.ko.  See usage() (or
- * `pinstat --help`) and the README, "The pinstat command".
+ * `pinstat --help`) and Documentation/pinstat/command.rst.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,7 +18,7 @@
 
 #include "libpinstat.h"
 
-/* Exit codes, documented in usage() and the README. */
+/* Exit codes, documented in usage() and Documentation/pinstat/command.rst. */
 enum {
 	EXIT_OK = 0,
 	EXIT_FAILED = 1,	/* the operation failed; the message says why */
@@ -61,11 +61,12 @@ static const char usage_text[] =
 	"             Needs CAP_SYS_ADMIN.\n"
 	"\n"
 	"    --json   print one JSON document instead of a table (field names are\n"
-	"             listed in the README and do not change).  A field's type\n"
-	"             depends on its name only: comm, flags, kind, perms, name\n"
-	"             and, in pins, pincount are strings, the\n"
-	"             others numbers (a value of a number field that debugfs did\n"
-	"             not write as a number is printed as a string, unchanged).\n"
+	"             listed in Documentation/pinstat/command.rst and do not\n"
+	"             change).  A field's type depends on its name only: comm,\n"
+	"             flags, kind, perms, name and, in pins, pincount are\n"
+	"             strings, the others numbers (a value of a number field\n"
+	"             that debugfs did not write as a number is printed as a\n"
+	"             string, unchanged).\n"
 	"             Strings are valid UTF-8: each invalid byte sequence becomes\n"
 	"             U+FFFD, control characters \\u00XX.\n"
 	"\n"

@@ -3,7 +3,7 @@
  * What happens to pins when the pinning process does something else with
  * its memory or its file: fork, munmap, MADV_DONTNEED, mremap, exit, kill,
  * close racing with ioctls, two files, a file handed across fork.  Each
- * outcome asserted here is described in the README, "Behaviour and limits".
+ * outcome asserted here is described in Documentation/pinstat/behaviour.rst.
  *
  * Every test runs in a session fixture whose teardown checks that pinstat's
  * counters and the kernel's nr_foll_pin_* are back where they started.
