@@ -10,11 +10,11 @@ MUTATIONS = [
     ("session release keeps its pins", "module/session.c",
      "\txa_for_each(&s->pins, handle, pin)\n\t\tpinstat_pin_free(s, pin);",
      "\txa_for_each(&s->pins, handle, pin)\n\t\tkfree(pin);"),
-    ("small-folio estimate read from the next page", "module/folio.c",
+    ("small-folio estimate read from the next page", "module/record.c",
      "rec->pincount = refcount / GUP_PIN_COUNTING_BIAS;",
      "rec->pincount = folio_ref_count(page_folio(nth_page(run->page, 1))) /"
      " GUP_PIN_COUNTING_BIAS;"),
-    ("large-folio pin count of the next folio", "module/folio.c",
+    ("large-folio pin count of the next folio", "module/record.c",
      "rec->pincount = pinstat_folio_pincount(folio);",
      "rec->pincount = pinstat_folio_pincount(page_folio(nth_page(run->page,"
      " run->nr_pages)));"),
@@ -37,12 +37,15 @@ MUTATIONS = [
     ("release keeps the memlock charge", "module/account.c",
      "{\n\tatomic64_sub(nr_pages, &mm->pinned_vm);\n}",
      "{\n}"),
-    ("own pins counted in the oldest session only", "module/owners.c",
-     "\tlist_for_each_entry(s, &pinstat_sessions, node) {\n",
-     "\tlist_for_each_entry(s, &pinstat_sessions, node) {\n"
-     "\t\tif (s != list_first_entry(&pinstat_sessions, typeof(*s), node))\n"
-     "\t\t\tcontinue;\n"),
-    ("foreign pins include pinstat's own", "module/folio.c",
+    ("own-pin index takes one new pin a query", "module/registry.c",
+     "\t\tlist_del_init(&pin->unindexed);\n\t}",
+     "\t\tlist_del_init(&pin->unindexed);\n\t\tbreak;\n\t}"),
+    ("unpin leaves its runs in the own-pin index", "module/registry.c",
+     "\tif (list_empty(&pin->unindexed))\n"
+     "\t\tpinstat_own_account(pin, -1, pin->nr_runs);\n"
+     "\telse\n\t\tlist_del(&pin->unindexed);",
+     "\tif (!list_empty(&pin->unindexed))\n\t\tlist_del(&pin->unindexed);"),
+    ("foreign pins include pinstat's own", "module/record.c",
      "rec->foreign_pins = min_t(u64, rec->pincount - own, U32_MAX);",
      "rec->foreign_pins = min_t(u64, rec->pincount, U32_MAX);"),
     ("refcount limit never checked", "module/pin.c",
