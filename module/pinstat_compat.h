@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every difference between the kernels pinstat builds against lives here.
- * Features are detected by module/conftest.sh from the kernel's headers
+ * Every difference between the kernels the module builds against lives
+ * here (the KUnit fixture keeps its own, kunit/fixture.c).  Features are
+ * detected by module/conftest.sh from the kernel's headers
  * (PINSTAT_HAVE_* below), not by version numbers, so distro backports work.
  */
 #ifndef _PINSTAT_COMPAT_H
@@ -127,51 +128,5 @@ static inline bool pinstat_gup_nofault_safe(struct vm_area_struct *vma,
 	return true;
 }
 #endif
-
-#ifdef PINSTAT_COMPAT_KUNIT
-#include <kunit/test.h>
-#include <linux/err.h>
-#include <linux/kthread.h>
-#include <linux/sched/mm.h>
-#include <linux/sched/signal.h>
-
-/**
- * pinstat_kunit_vm_mmap() - map user memory for a KUnit test
- * @test: the test
- * @len: bytes
- * @prot: PROT_* flags
- * @flags: MAP_* flags
- *
- * The test kthread gets a user mm on first use.  6.11+ (and Debian's
- * 6.12) have kunit_vm_mmap() for this; 6.1 has not, so the same few lines
- * of lib/kunit/user_alloc.c are here.
- *
- * Return: the user address, or 0 on failure.
- */
-static inline unsigned long pinstat_kunit_vm_mmap(struct kunit *test,
-						  unsigned long len,
-						  unsigned long prot,
-						  unsigned long flags)
-{
-#ifdef PINSTAT_HAVE_KUNIT_VM_MMAP
-	return kunit_vm_mmap(test, NULL, 0, len, prot, flags, 0);
-#else
-	unsigned long addr;
-
-	if (!current->mm) {
-		struct mm_struct *mm = mm_alloc();
-
-		if (!mm)
-			return 0;
-		mm->task_size = TASK_SIZE;
-		arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
-		/* Torn down with the test kthread, as kunit_vm_mmap() does. */
-		kthread_use_mm(mm);
-	}
-	addr = vm_mmap(NULL, 0, len, prot, flags, 0);
-	return IS_ERR_VALUE(addr) ? 0 : addr;
-#endif
-}
-#endif /* PINSTAT_COMPAT_KUNIT */
 
 #endif /* _PINSTAT_COMPAT_H */

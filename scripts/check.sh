@@ -55,7 +55,7 @@ need_packages perl
 # cannot go in a do-while, and the fixture's name is used three times
 # (checkpatch reports the same two there).
 cd "$PINSTAT_ROOT" || die "no $PINSTAT_ROOT"
-for f in module/*.[ch] include/uapi/linux/*.h kunit/*.c tools/*/*.[ch] \
+for f in module/*.[ch] include/uapi/linux/*.h kunit/*.[ch] tools/*/*.[ch] \
 	tools/testing/selftests/pinstat/*.[ch]; do
 	ignore=()
 	case $f in
