@@ -65,6 +65,19 @@ struct pinstat_inspect_batch {
 	unsigned long last_vma_start;	/* of the VMA counted last */
 };
 
+/* Does the last record stand for absent pages that end at @addr? */
+static bool pinstat_inspect_absent_ends_at(const struct pinstat_inspect_batch *b,
+					   unsigned long addr)
+{
+	const struct pinstat_folio_record *last;
+
+	if (!b->nr_recs)
+		return false;
+	last = &b->recs[b->nr_recs - 1];
+	return last->flags == PINSTAT_FOLIO_NOT_PRESENT &&
+	       last->addr + ((u64)last->nr_pages << PAGE_SHIFT) == addr;
+}
+
 /* Add absent pages at @addr; false when there is no record left for them. */
 static bool pinstat_inspect_absent(struct pinstat_inspect_batch *b,
 				   unsigned long addr, unsigned long nr)
@@ -72,8 +85,7 @@ static bool pinstat_inspect_absent(struct pinstat_inspect_batch *b,
 	struct pinstat_folio_record *last = b->nr_recs ?
 					    &b->recs[b->nr_recs - 1] : NULL;
 
-	if (last && last->flags == PINSTAT_FOLIO_NOT_PRESENT &&
-	    last->addr + ((u64)last->nr_pages << PAGE_SHIFT) == addr &&
+	if (pinstat_inspect_absent_ends_at(b, addr) &&
 	    last->nr_pages + nr <= PINSTAT_ABSENT_MAX) {
 		last->nr_pages += nr;
 		return true;
@@ -256,6 +268,8 @@ static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
 		 * Pages that find no free record would be dropped and looked
 		 * up again by the next batch: ask for the rest of the last
 		 * record's folio, or for no more pages than free records.
+		 * With none free, a page at the end of an absent run may still
+		 * extend it: one page is looked at.
 		 */
 		more = pinstat_inspect_folio_left(b, addr);
 		if (more)
@@ -263,6 +277,8 @@ static int pinstat_inspect_fill(struct pinstat_inspect_batch *b,
 		else if (b->nr_recs < b->max_recs)
 			want = min_t(unsigned long, want,
 				     b->max_recs - b->nr_recs);
+		else if (pinstat_inspect_absent_ends_at(b, addr))
+			want = 1;
 		else
 			break;
 		got = 0;
@@ -343,7 +359,7 @@ int pinstat_inspect_mm(struct mm_struct *mm, struct pinstat_inspect_args *args)
 	struct pinstat_folio_record __user *out = u64_to_user_ptr(args->records);
 	struct pinstat_inspect_batch b = { .mm = mm };
 	unsigned long start, end, addr;
-	u32 written = 0;
+	u32 written = 0, carry;
 	int ret;
 
 	ret = pinstat_inspect_range(args, &start, &end, &addr);
@@ -361,7 +377,6 @@ int pinstat_inspect_mm(struct mm_struct *mm, struct pinstat_inspect_args *args)
 	}
 
 	while (addr < end && written < args->nr_records) {
-		b.nr_recs = 0;
 		b.max_recs = min_t(u32, args->nr_records - written,
 				   PINSTAT_INSPECT_RECORDS);
 		ret = pinstat_inspect_fill(&b, &addr, end);
@@ -369,12 +384,21 @@ int pinstat_inspect_mm(struct mm_struct *mm, struct pinstat_inspect_args *args)
 			ret = pinstat_records_set_owners(b.recs, b.nr_recs);
 		if (ret)
 			goto free_batch;
+		/*
+		 * A batch ends after so many lookups: an absent run it ends
+		 * in may go on, so its record goes to the next batch.
+		 */
+		carry = addr < end && b.nr_recs < b.max_recs &&
+			pinstat_inspect_absent_ends_at(&b, addr);
 		if (copy_to_user(out + written, b.recs,
-				 b.nr_recs * sizeof(*b.recs))) {
+				 (b.nr_recs - carry) * sizeof(*b.recs))) {
 			ret = -EFAULT;
 			goto free_batch;
 		}
-		written += b.nr_recs;
+		written += b.nr_recs - carry;
+		if (carry)
+			b.recs[0] = b.recs[b.nr_recs - 1];
+		b.nr_recs = carry;
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			goto free_batch;

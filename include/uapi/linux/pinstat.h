@@ -232,8 +232,9 @@ struct pinstat_report_args {
  * Describes the pages mapped in another process, without pinning them,
  * faulting them in or changing its memory (the kernel's lookup sets the
  * accessed bit of what it finds): one record per run of present pages of
- * one folio, one PINSTAT_FOLIO_NOT_PRESENT record per run of absent pages;
- * gaps between VMAs are skipped.  The references the lookup holds while
+ * one folio, one PINSTAT_FOLIO_NOT_PRESENT record per run of absent pages
+ * (of at most 2^20 pages; a call whose @records fill up may also end one
+ * early, at @cursor); gaps between VMAs are skipped.  The references the lookup holds while
  * describing a folio are not counted in @refcount.  Answers as many
  * records as fit and a @cursor to continue from.
  * Errors:
