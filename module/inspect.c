@@ -385,11 +385,13 @@ int pinstat_inspect_mm(struct mm_struct *mm, struct pinstat_inspect_args *args)
 		if (ret)
 			goto free_batch;
 		/*
-		 * A batch ends after so many lookups: an absent run it ends
-		 * in may go on, so its record goes to the next batch.
+		 * A batch ends after so many lookups: an absent run or a
+		 * folio it ends in may go on, so while the caller has room
+		 * its last record goes on into the next batch.
 		 */
-		carry = addr < end && b.nr_recs < b.max_recs &&
-			pinstat_inspect_absent_ends_at(&b, addr);
+		carry = addr < end && written + b.nr_recs < args->nr_records &&
+			(pinstat_inspect_absent_ends_at(&b, addr) ||
+			 pinstat_inspect_folio_left(&b, addr));
 		if (copy_to_user(out + written, b.recs,
 				 (b.nr_recs - carry) * sizeof(*b.recs))) {
 			ret = -EFAULT;

@@ -72,6 +72,7 @@ static void pinstat_undo_pin(struct pinstat_session *s, void *data)
  * @undo: undoes a call whose answer could not be copied out, if it must
  * @write_first: write the struct back before @handler runs, so a struct
  *	that cannot take the answer fails before anything is done
+ * @answer_enospc: -ENOSPC still answers (REPORT: how many records)
  */
 struct pinstat_ioctl_desc {
 	unsigned int cmd;
@@ -79,6 +80,7 @@ struct pinstat_ioctl_desc {
 	int (*handler)(struct pinstat_session *s, void *data);
 	void (*undo)(struct pinstat_session *s, void *data);
 	bool write_first;
+	bool answer_enospc;
 };
 
 /* All or nothing: a call that cannot answer keeps nothing it did. */
@@ -88,7 +90,7 @@ static const struct pinstat_ioctl_desc pinstat_ioctls[] = {
 	[2] = { .cmd = PINSTAT_IOC_UNPIN, .name = "unpin",
 		.handler = pinstat_session_unpin, .write_first = true },
 	[3] = { .cmd = PINSTAT_IOC_REPORT, .name = "report",
-		.handler = pinstat_session_report },
+		.handler = pinstat_session_report, .answer_enospc = true },
 	[4] = { .cmd = PINSTAT_IOC_INSPECT, .name = "inspect",
 		.handler = pinstat_inspect },
 };
@@ -133,8 +135,7 @@ static long pinstat_ioctl_call(const struct pinstat_ioctl_desc *desc,
 	if (desc->write_first && copy_to_user(argp, data, size))
 		return -EFAULT;
 	ret = desc->handler(s, data);
-	/* -ENOSPC (REPORT) still tells how many records there are. */
-	if (ret && ret != -ENOSPC)
+	if (ret && !(ret == -ENOSPC && desc->answer_enospc))
 		return ret;
 	if (copy_to_user(argp, data, size)) {
 		if (!ret && desc->undo)
@@ -206,6 +207,7 @@ static void __exit pinstat_exit(void)
 {
 	misc_deregister(&pinstat_misc);
 	pinstat_debugfs_exit();
+	pinstat_registry_exit();
 }
 
 module_init(pinstat_init);

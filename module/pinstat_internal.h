@@ -177,6 +177,7 @@ struct pinstat_session {
 
 /* registry.c */
 void pinstat_registry_add(struct pinstat_session *s);
+void pinstat_registry_exit(void);
 void pinstat_registry_remove(struct pinstat_session *s);
 void pinstat_registry_lock(void);
 void pinstat_registry_unlock(void);

@@ -5,7 +5,8 @@
  *
  * Lock order: pinstat_sessions_lock, then one session's lock (never two),
  * then pinstat_own_lock.  A session's lock is also taken alone by its
- * file's ioctls; pinstat_own_lock alone by UNPIN and by record building.
+ * file's ioctls; pinstat_own_lock alone by PIN, UNPIN, close and record
+ * building.
  * None of them is held across a copy to or from user memory, and none is
  * taken inside an mmap lock.
  *
@@ -143,7 +144,11 @@ static int pinstat_own_add(unsigned long pfn, long delta)
 	do {
 		xas_lock(&xas);
 		entry = xas_load(&xas);
-		pins = (entry ? xa_to_value(entry) : 0) + delta;
+		pins = entry ? xa_to_value(entry) : 0;
+		/* Only runs that were added are taken out. */
+		if (WARN_ON_ONCE(delta < 0 && pins < -delta))
+			delta = -pins;
+		pins += delta;
 		xas_store(&xas, pins ? xa_mk_value(pins) : NULL);
 		xas_unlock(&xas);
 	} while (xas_nomem(&xas, GFP_KERNEL));
@@ -253,4 +258,16 @@ u32 pinstat_registry_own_pins(unsigned long pfn)
 void pinstat_registry_own_end(void)
 {
 	mutex_unlock(&pinstat_own_lock);
+}
+
+/**
+ * pinstat_registry_exit() - check that nothing is left, at module unload
+ *
+ * Every session is closed by then, so every pin was taken out.
+ */
+void pinstat_registry_exit(void)
+{
+	WARN_ON(!list_empty(&pinstat_sessions) ||
+		!list_empty(&pinstat_unindexed) || !xa_empty(&pinstat_own));
+	xa_destroy(&pinstat_own);
 }

@@ -353,7 +353,7 @@ int pinstat_session_report(struct pinstat_session *s, void *data)
 		mutex_lock(&s->lock);
 		/*
 		 * Still the same pin: handles are allocated cyclically, so a
-		 * freed pin's handle comes back only after 2^32 - 1 others.
+		 * freed pin's handle comes back only after nearly 2^32 others.
 		 */
 		if (xa_load(&s->pins, args->handle) != pin) {
 			ret = -ENOENT;

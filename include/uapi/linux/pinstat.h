@@ -166,7 +166,9 @@ enum pinstat_folio_kind {
  *	one); none on the zero page, which the kernel does not pin
  * @foreign_pins: @pincount - @own_pins (0 if negative): pins someone else
  *	holds (io_uring, RDMA, VFIO, ...); exact when PINSTAT_FOLIO_EXACT,
- *	else an estimate
+ *	else an estimate.  The two counts are read one after the other: a
+ *	pin of pinstat's taken or released on the folio in between shows
+ *	here for that record.
  */
 struct pinstat_folio_record {
 	__u64 addr;
@@ -196,10 +198,14 @@ struct pinstat_folio_record {
  *
  * Records come in address order, one per run of pages of one folio.
  * Errors:
- *   -ENOENT  no pin with that handle in this session
+ *   -ENOENT  no pin with that handle in this session, or it was unpinned
+ *            (by another thread) while the records were copied out; the
+ *            records written by then are not to be used
  *   -EINVAL  @record_size is not the size of struct pinstat_folio_record
  *   -ENOSPC  @nr_records is non-zero but below @nr_runs; @nr_runs is
  *            still written back so the caller can size the array
+ *   -ENOMEM  out of memory (for a page of records, or for the module's
+ *            index of its own pins)
  */
 struct pinstat_report_args {
 	__u32 handle;
@@ -232,9 +238,9 @@ struct pinstat_report_args {
  * Describes the pages mapped in another process, without pinning them,
  * faulting them in or changing its memory (the kernel's lookup sets the
  * accessed bit of what it finds): one record per run of present pages of
- * one folio, one PINSTAT_FOLIO_NOT_PRESENT record per run of absent pages
- * (of at most 2^20 pages; a call whose @records fill up may also end one
- * early, at @cursor); gaps between VMAs are skipped.  The references the lookup holds while
+ * one folio, one PINSTAT_FOLIO_NOT_PRESENT record per run of absent
+ * pages (of at most 2^20 pages; a call whose @records fill up may end
+ * one early, at @cursor); gaps between VMAs are skipped.  The references the lookup holds while
  * describing a folio are not counted in @refcount.  Answers as many
  * records as fit and a @cursor to continue from.
  * Errors:
@@ -242,6 +248,7 @@ struct pinstat_report_args {
  *   -ESRCH   no such process, or it has no address space
  *   -EINVAL  @start >= @end without PINSTAT_INSPECT_ALL, @cursor outside
  *            the range, @nr_records 0, unknown flags, wrong @record_size
+ *   -ENOMEM  out of memory
  *   -EINTR   a fatal signal arrived
  */
 struct pinstat_inspect_args {
