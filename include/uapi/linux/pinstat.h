@@ -9,7 +9,8 @@
  *
  * Errors common to every ioctl:
  *   -ENOTTY  unknown command
- *   -EFAULT  the argument struct (or the report array) cannot be copied
+ *   -EFAULT  the argument struct, or the record array of REPORT or
+ *            INSPECT, cannot be copied
  *   -EINVAL  a reserved field is non-zero, or an unknown flag is set
  */
 #ifndef _UAPI_LINUX_PINSTAT_H
@@ -69,6 +70,9 @@
  *   -ETOOMANYREFS  a folio of the range would be left with a refcount above
  *               the module's refcount_limit (see @pin_headroom of
  *               struct pinstat_folio_record)
+ *   -EOPNOTSUPP PINSTAT_PIN_LONGTERM on a filesystem-DAX mapping
+ *   -EBUSY      PINSTAT_PIN_LONGTERM of device memory that could not be
+ *               migrated
  *   -EINTR      a fatal signal arrived while pinning
  */
 struct pinstat_pin_args {
@@ -137,8 +141,9 @@ enum pinstat_folio_kind {
 #define PINSTAT_FOLIO_MAPCOUNT_VALID	(1U << 2)
 /*
  * INSPECT only: @nr_pages pages from @addr have no page the kernel can see
- * without a fault (never touched, swapped out, or a VM_IO/VM_PFNMAP
- * mapping); the other fields are zero.
+ * without a fault (never touched, swapped out, or in a mapping GUP does
+ * not read: VM_IO/VM_PFNMAP, no read permission (PROT_NONE),
+ * memfd_secret); the other fields are zero.
  */
 #define PINSTAT_FOLIO_NOT_PRESENT	(1U << 3)
 
@@ -246,8 +251,9 @@ struct pinstat_report_args {
  * Errors:
  *   -EPERM   the caller lacks CAP_SYS_ADMIN (as for /proc/kpageflags)
  *   -ESRCH   no such process, or it has no address space
- *   -EINVAL  @start >= @end without PINSTAT_INSPECT_ALL, @cursor outside
- *            the range, @nr_records 0, unknown flags, wrong @record_size
+ *   -EINVAL  @start >= @end or @end beyond the user address space
+ *            without PINSTAT_INSPECT_ALL, @cursor outside the range,
+ *            @nr_records 0, unknown flags, wrong @record_size
  *   -ENOMEM  out of memory
  *   -EINTR   a fatal signal arrived
  */
