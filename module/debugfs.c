@@ -191,12 +191,13 @@ static int pinstat_pins_show(struct seq_file *m, void *v)
 static int pinstat_runs_show(struct seq_file *m, void *v)
 {
 	struct pinstat_iter *it = v;
+	struct pinstat_run_cursor cur = it->cur;
 	struct pinstat_folio_record rec;
 	int ret;
 
-	pinstat_record_describe(&it->run, 0, &rec);
-	ret = pinstat_records_set_owners(&rec, 1);
-	if (ret)
+	/* The record of it->run, the run at it->cur. */
+	ret = pinstat_records_of_pin(it->pin, &cur, &rec, 1);
+	if (ret <= 0)
 		return ret;
 	seq_printf(m,
 		   "session=%llu handle=%u pid=%d addr=0x%llx pfn=0x%llx order=%u kind=%s first_page=%u pages=%u pincount=%llu exact=%d refcount=%u mapcount=%d maybe_dma_pinned=%d pin_headroom=%u own_pins=%u foreign_pins=%u\n",

@@ -108,6 +108,9 @@ void pinstat_record_describe(const struct pinstat_run *run, unsigned int held,
 			     struct pinstat_folio_record *rec);
 void pinstat_record_set_headroom(struct pinstat_folio_record *rec);
 int pinstat_records_set_owners(struct pinstat_folio_record *recs, size_t nr);
+int pinstat_records_of_pin(const struct pinstat_pin *pin,
+			   struct pinstat_run_cursor *cur,
+			   struct pinstat_folio_record *recs, size_t max);
 const char *pinstat_kind_name(u32 kind);
 
 /* account.c */
@@ -186,7 +189,7 @@ void pinstat_registry_unlock_session(struct pinstat_session *s);
 void pinstat_registry_visit_pins(void (*fn)(const struct pinstat_pin *pin, void *arg),
 				 void *arg);
 void pinstat_registry_pin_added(struct pinstat_pin *pin);
-void pinstat_registry_pin_removed(struct pinstat_pin *pin);
+void pinstat_registry_pin_release(struct pinstat_pin *pin);
 int pinstat_registry_own_begin(void);
 u32 pinstat_registry_own_pins(unsigned long pfn);
 void pinstat_registry_own_end(void);

@@ -156,3 +156,39 @@ int pinstat_records_set_owners(struct pinstat_folio_record *recs, size_t nr)
 	pinstat_registry_own_end();
 	return 0;
 }
+
+/**
+ * pinstat_records_of_pin() - the whole records of a pin's next runs
+ * @pin: the pin; the caller keeps it from being released
+ * @cur: cursor in the pin's runs, moved past the runs described
+ * @recs: filled
+ * @max: records at most
+ *
+ * The folios' counters are read and pinstat's own pins looked up under the
+ * registry's own-pin lock, which UNPIN holds while it releases pages: a
+ * pin of pinstat's being released is in both counts or in neither.
+ *
+ * Return: the records filled (0 after the last run), or -ENOMEM when the
+ * registry's index cannot grow.
+ */
+int pinstat_records_of_pin(const struct pinstat_pin *pin,
+			   struct pinstat_run_cursor *cur,
+			   struct pinstat_folio_record *recs, size_t max)
+{
+	struct pinstat_folio_record *rec;
+	struct pinstat_run run;
+	size_t n = 0;
+	int ret;
+
+	ret = pinstat_registry_own_begin();
+	if (ret)
+		return ret;
+	while (n < max && pinstat_pin_next_run(pin, cur, &run)) {
+		rec = &recs[n++];
+		pinstat_record_describe(&run, 0, rec);
+		pinstat_record_set_owners(rec, pinstat_record_may_be_own(rec) ?
+					  pinstat_registry_own_pins(rec->pfn) : 0);
+	}
+	pinstat_registry_own_end();
+	return n;
+}

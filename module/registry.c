@@ -6,7 +6,9 @@
  * Lock order: pinstat_sessions_lock, then one session's lock (never two),
  * then pinstat_own_lock.  A session's lock is also taken alone by its
  * file's ioctls; pinstat_own_lock alone by PIN, UNPIN, close and record
- * building.
+ * building.  UNPIN and close release a pin's pages with pinstat_own_lock
+ * held (folio locks nest inside it), so that a record built under it
+ * counts a pin being released in both its counts or in neither.
  * None of them is held across a copy to or from user memory, and none is
  * taken inside an mmap lock.
  *
@@ -197,16 +199,21 @@ void pinstat_registry_pin_added(struct pinstat_pin *pin)
 }
 
 /**
- * pinstat_registry_pin_removed() - stop counting a pin among pinstat's own
- * @pin: the pin, still holding its pages (its folios are looked up)
+ * pinstat_registry_pin_release() - stop counting a pin, and release it
+ * @pin: the pin, no longer published
+ *
+ * Its pages are released with the own-pin lock held, so a record built
+ * under that lock (pinstat_records_of_pin()) sees them in the folio's
+ * pin count and in pinstat's own pins, or in neither.
  */
-void pinstat_registry_pin_removed(struct pinstat_pin *pin)
+void pinstat_registry_pin_release(struct pinstat_pin *pin)
 {
 	mutex_lock(&pinstat_own_lock);
 	if (list_empty(&pin->unindexed))
 		pinstat_own_account(pin, -1, pin->nr_runs);
 	else
 		list_del(&pin->unindexed);
+	pinstat_unpin_range(pin);
 	mutex_unlock(&pinstat_own_lock);
 }
 

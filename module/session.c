@@ -53,8 +53,7 @@ static void pinstat_pin_free(struct pinstat_session *s,
 			     struct pinstat_pin *pin)
 {
 	pinstat_stats_unpinned(pin);
-	pinstat_registry_pin_removed(pin);
-	pinstat_unpin_range(pin);
+	pinstat_registry_pin_release(pin);
 	pinstat_uncharge_pinned(s->mm, pin->nr_pages);
 	kfree(pin);
 }
@@ -225,9 +224,8 @@ int pinstat_session_pin(struct pinstat_session *s, void *data)
 	return 0;
 
 uncount:
-	pinstat_registry_pin_removed(pin);
 	pinstat_stats_unpinned(pin);
-	pinstat_unpin_range(pin);
+	pinstat_registry_pin_release(pin);
 free_pin:
 	kfree(pin);
 uncharge:
@@ -276,22 +274,6 @@ int pinstat_session_unpin(struct pinstat_session *s, void *data)
 #define PINSTAT_REPORT_BATCH \
 	(PAGE_SIZE / sizeof(struct pinstat_folio_record))
 
-/*
- * Describe up to PINSTAT_REPORT_BATCH runs of @pin from @cur into @recs,
- * with the session locked so the pin stays.  Returns how many.
- */
-static size_t pinstat_report_batch(const struct pinstat_pin *pin,
-				   struct pinstat_run_cursor *cur,
-				   struct pinstat_folio_record *recs)
-{
-	struct pinstat_run run;
-	size_t n = 0;
-
-	while (n < PINSTAT_REPORT_BATCH && pinstat_pin_next_run(pin, cur, &run))
-		pinstat_record_describe(&run, 0, &recs[n++]);
-	return n;
-}
-
 /**
  * pinstat_session_report() - PINSTAT_IOC_REPORT on a session
  * @s: the session
@@ -338,13 +320,15 @@ int pinstat_session_report(struct pinstat_session *s, void *data)
 		goto unlock;
 	}
 	for (;;) {
-		n = pinstat_report_batch(pin, &cur, recs);
+		/* With the session locked, so the pin stays. */
+		ret = pinstat_records_of_pin(pin, &cur, recs,
+					     PINSTAT_REPORT_BATCH);
 		mutex_unlock(&s->lock);
+		if (ret < 0)
+			goto free_recs;
+		n = ret;
 		if (!n)
 			break;
-		ret = pinstat_records_set_owners(recs, n);
-		if (ret)
-			goto free_recs;
 		if (copy_to_user(out, recs, n * sizeof(*recs))) {
 			ret = -EFAULT;
 			goto free_recs;

@@ -171,9 +171,9 @@ enum pinstat_folio_kind {
  *	one); none on the zero page, which the kernel does not pin
  * @foreign_pins: @pincount - @own_pins (0 if negative): pins someone else
  *	holds (io_uring, RDMA, VFIO, ...); exact when PINSTAT_FOLIO_EXACT,
- *	else an estimate.  The two counts are read one after the other: a
- *	pin of pinstat's taken or released on the folio in between shows
- *	here for that record.
+ *	else an estimate.  A pin of pinstat's being taken on the folio at the
+ *	moment (and, for INSPECT, one being released) shows here for that
+ *	record.
  */
 struct pinstat_folio_record {
 	__u64 addr;
