@@ -120,40 +120,42 @@ static void pinstat_record_set_owners(struct pinstat_folio_record *rec, u32 own)
 		rec->foreign_pins = min_t(u64, rec->pincount - own, U32_MAX);
 }
 
+/* Look up @rec's own pins (if @looked and its folio may have some). */
+static void pinstat_record_split(struct pinstat_folio_record *rec, bool looked)
+{
+	if (rec->flags & PINSTAT_FOLIO_NOT_PRESENT)
+		return;
+	pinstat_record_set_owners(rec, looked && pinstat_record_may_be_own(rec) ?
+				  pinstat_registry_own_pins(rec->pfn) : 0);
+}
+
 /**
  * pinstat_records_set_owners() - split described records' pins by owner
  * @recs: records filled by pinstat_record_describe() (or NOT_PRESENT)
  * @nr: how many
  *
- * Takes the registry's own-pin lock: the caller holds no mmap lock.
+ * Takes the registry's own-pin lock, only if a record may need it: the
+ * caller holds no mmap lock.
  *
  * Return: 0, or -ENOMEM when the registry's index cannot grow.
  */
 int pinstat_records_set_owners(struct pinstat_folio_record *recs, size_t nr)
 {
-	size_t i, first;
+	bool look = false;
+	size_t i;
 	int ret;
 
-	for (first = 0; first < nr; first++)
-		if (pinstat_record_may_be_own(&recs[first]))
-			break;
-	for (i = 0; i < first; i++)
-		if (!(recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT))
-			pinstat_record_set_owners(&recs[i], 0);
-	if (first == nr)
-		return 0;
-
-	ret = pinstat_registry_own_begin();
-	if (ret)
-		return ret;
-	for (i = first; i < nr; i++) {
-		if (recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT)
-			continue;
-		pinstat_record_set_owners(&recs[i],
-					  pinstat_record_may_be_own(&recs[i]) ?
-					  pinstat_registry_own_pins(recs[i].pfn) : 0);
+	for (i = 0; i < nr && !look; i++)
+		look = pinstat_record_may_be_own(&recs[i]);
+	if (look) {
+		ret = pinstat_registry_own_begin();
+		if (ret)
+			return ret;
 	}
-	pinstat_registry_own_end();
+	for (i = 0; i < nr; i++)
+		pinstat_record_split(&recs[i], look);
+	if (look)
+		pinstat_registry_own_end();
 	return 0;
 }
 
@@ -186,8 +188,7 @@ int pinstat_records_of_pin(const struct pinstat_pin *pin,
 	while (n < max && pinstat_pin_next_run(pin, cur, &run)) {
 		rec = &recs[n++];
 		pinstat_record_describe(&run, 0, rec);
-		pinstat_record_set_owners(rec, pinstat_record_may_be_own(rec) ?
-					  pinstat_registry_own_pins(rec->pfn) : 0);
+		pinstat_record_split(rec, true);
 	}
 	pinstat_registry_own_end();
 	return n;
