@@ -18,4 +18,8 @@ have KUNIT_VM_MMAP include/kunit/test.h 'unsigned long kunit_vm_mmap\('
 have GUP_REMOTE_VMAS include/linux/mm.h 'struct vm_area_struct \*\*vmas, int \*locked\);'
 # Up to 6.4 GUP's hugetlb path faults without looking at FOLL_NOFAULT.
 have FOLLOW_HUGETLB_PAGE include/linux/hugetlb.h '^long follow_hugetlb_page\('
+# Pin and unpin entry points the ledger probes where the kernel has them.
+have PIN_USER_PAGES_FAST_ONLY include/linux/mm.h '^int pin_user_pages_fast_only\('
+have UNPIN_FOLIO include/linux/mm.h '^void unpin_folio\(struct folio \*folio\);'
+have MEMFD_PIN_FOLIOS include/linux/mm.h '^long memfd_pin_folios\('
 echo

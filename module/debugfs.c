@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: /sys/kernel/debug/pinstat/{summary,pins,runs}.
+ * debugfs: /sys/kernel/debug/pinstat/{summary,pins,runs}; the ledger's
+ * files are in ledger_debugfs.c.
  *
  * Every file prints one record a line as key=value pairs (listed in
  * Documentation/pinstat/debugfs.rst).  "pins" and "runs" can be long, so
@@ -17,6 +18,7 @@
 #include <linux/seq_file.h>
 #include <kunit/visibility.h>
 
+#include "ledger.h"
 #include "pinstat_internal.h"
 
 static struct dentry *pinstat_debugfs_dir;
@@ -300,6 +302,7 @@ static int pinstat_show_summary(struct seq_file *m, void *unused)
 		   READ_ONCE(pinstat_max_pins_per_session));
 	seq_printf(m, "max_pages_per_session=%u\n",
 		   READ_ONCE(pinstat_max_pages_per_session));
+	pinstat_ledger_show_summary(m);
 	return 0;
 }
 
@@ -332,6 +335,7 @@ int pinstat_debugfs_init(void)
 	debugfs_create_file("summary", 0400, dir, NULL, &pinstat_summary_fops);
 	debugfs_create_file("pins", 0400, dir, NULL, &pinstat_pins_fops);
 	debugfs_create_file("runs", 0400, dir, NULL, &pinstat_runs_fops);
+	pinstat_ledger_debugfs_init(dir);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The limits root sets as module parameters.  Each is read once per use
- * with READ_ONCE(), so a change applies to the next call.
+ * The limits root sets as module parameters, the pin ledger's among them.
+ * Each is read once per use with READ_ONCE(), so a change applies to the
+ * next call (the ledger's ring size to the next time it is turned on).
  */
 
 #include <linux/bits.h>
@@ -10,6 +11,7 @@
 #include <linux/moduleparam.h>
 #include <kunit/visibility.h>
 
+#include "ledger.h"
 #include "pinstat_internal.h"
 
 unsigned int pinstat_max_pins_per_session = 4096;
@@ -61,3 +63,24 @@ module_param_cb(refcount_limit, &pinstat_refcount_limit_ops,
 		&pinstat_refcount_limit, 0644);
 MODULE_PARM_DESC(refcount_limit,
 		 "Highest folio refcount a pin may leave (PIN fails with ETOOMANYREFS beyond); 1024 .. 2^30, default 2^30");
+
+bool pinstat_ledger_at_load;
+module_param_named(ledger, pinstat_ledger_at_load, bool, 0444);
+MODULE_PARM_DESC(ledger,
+		 "Turn the pin ledger on at load (debugfs ledger_enable turns it on and off later)");
+
+unsigned long pinstat_ledger_max_bytes = 64UL << 20;
+module_param_named(ledger_max_bytes, pinstat_ledger_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(ledger_max_bytes,
+		 "Memory the ledger's book may use; pins beyond are counted in ledger_dropped_pins (default 64 MiB)");
+
+unsigned int pinstat_ledger_ring_bytes = 1U << 20;
+module_param_named(ledger_ring_bytes, pinstat_ledger_ring_bytes, uint, 0644);
+MODULE_PARM_DESC(ledger_ring_bytes,
+		 "Size of each CPU's ring of ledger events, when the ledger is turned on (default 1 MiB)");
+
+unsigned int pinstat_ledger_max_pages_per_call = 65536;
+module_param_named(ledger_max_pages_per_call,
+		   pinstat_ledger_max_pages_per_call, uint, 0644);
+MODULE_PARM_DESC(ledger_max_pages_per_call,
+		 "Pages of one pin or unpin call the ledger records; the rest of a longer call is counted in ledger_dropped_pins (default 65536)");

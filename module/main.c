@@ -18,6 +18,7 @@
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
+#include "ledger.h"
 #include "pinstat_internal.h"
 
 /* The ABI has no implicit padding: sizes are the sums of the fields. */
@@ -196,6 +197,7 @@ static int __init pinstat_init(void)
 	ret = misc_register(&pinstat_misc);
 	if (ret)
 		goto remove_debugfs;
+	pinstat_ledger_init();
 	return 0;
 
 remove_debugfs:
@@ -206,6 +208,7 @@ remove_debugfs:
 static void __exit pinstat_exit(void)
 {
 	misc_deregister(&pinstat_misc);
+	pinstat_ledger_exit();
 	pinstat_debugfs_exit();
 	pinstat_registry_exit();
 }

@@ -241,6 +241,20 @@ static void pinstat_packer_add(struct pinstat_packer *pk,
 	}
 }
 
+/*
+ * A clean release calls unpin_user_pages() itself: the ledger skips the
+ * calls pinstat makes (by their return address), and the clean
+ * unpin_user_pages_dirty_lock() calls unpin_user_pages() from mm/gup.c.
+ */
+static void pinstat_unpin_pages(struct page **pages, unsigned long nr,
+				bool make_dirty)
+{
+	if (make_dirty)
+		unpin_user_pages_dirty_lock(pages, nr, true);
+	else
+		unpin_user_pages(pages, nr);
+}
+
 /* @nr_runs runs in @nr_entries entries; as many means no tagged entry. */
 static void pinstat_unpin_entries(unsigned long *entries, u32 nr_entries,
 				  u32 nr_runs, bool make_dirty)
@@ -248,8 +262,8 @@ static void pinstat_unpin_entries(unsigned long *entries, u32 nr_entries,
 	u32 i = 0, j;
 
 	if (nr_entries == nr_runs) {
-		unpin_user_pages_dirty_lock((struct page **)entries, nr_entries,
-					    make_dirty);
+		pinstat_unpin_pages((struct page **)entries, nr_entries,
+				    make_dirty);
 		return;
 	}
 	while (i < nr_entries) {
@@ -264,8 +278,8 @@ static void pinstat_unpin_entries(unsigned long *entries, u32 nr_entries,
 		/* Untagged entries in a row are a plain page array. */
 		for (j = i; j < nr_entries && !pinstat_entry_is_run(entries[j]);)
 			j++;
-		unpin_user_pages_dirty_lock((struct page **)&entries[i], j - i,
-					    make_dirty);
+		pinstat_unpin_pages((struct page **)&entries[i], j - i,
+				    make_dirty);
 		i = j;
 	}
 }

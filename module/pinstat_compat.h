@@ -129,4 +129,51 @@ static inline bool pinstat_gup_nofault_safe(struct vm_area_struct *vma,
 }
 #endif
 
+/*
+ * Entry points the ledger probes that only some kernels have: 6.1 still
+ * has pin_user_pages_fast_only(); 6.6+ add unpin_user_folio(), 6.11
+ * unpin_folio() and unpin_folios(), 6.11 memfd_pin_folios().
+ */
+#ifdef PINSTAT_HAVE_PIN_USER_PAGES_FAST_ONLY
+#define PINSTAT_KERNEL_HAS_PIN_USER_PAGES_FAST_ONLY	true
+#else
+#define PINSTAT_KERNEL_HAS_PIN_USER_PAGES_FAST_ONLY	false
+#endif
+#ifdef PINSTAT_HAVE_UNPIN_FOLIO
+#define PINSTAT_KERNEL_HAS_UNPIN_FOLIO	true
+#else
+#define PINSTAT_KERNEL_HAS_UNPIN_FOLIO	false
+#endif
+#ifdef PINSTAT_HAVE_MEMFD_PIN_FOLIOS
+#define PINSTAT_KERNEL_HAS_MEMFD_PIN_FOLIOS	true
+#else
+#define PINSTAT_KERNEL_HAS_MEMFD_PIN_FOLIOS	false
+#endif
+
+#ifdef CONFIG_KRETPROBE_ON_RETHOOK
+#include <linux/kprobes.h>
+#include <linux/rethook.h>
+
+/**
+ * pinstat_current_in_kretprobe() - is current inside a call @rp probes?
+ * @rp: a registered kretprobe
+ *
+ * True between its entry and return handlers: the task's pending return
+ * hooks, which only the task itself adds and removes, include one of @rp.
+ *
+ * Return: whether current is in a call to @rp's function.
+ */
+static inline bool pinstat_current_in_kretprobe(const struct kretprobe *rp)
+{
+	struct llist_node *node;
+
+	for (node = current->rethooks.first; node; node = node->next) {
+		if (container_of(node, struct rethook_node, llist)->rethook ==
+		    rp->rh)
+			return true;
+	}
+	return false;
+}
+#endif
+
 #endif /* _PINSTAT_COMPAT_H */

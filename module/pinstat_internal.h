@@ -13,6 +13,7 @@
  *   stats.c     module-wide counters
  *   session.c   one open file: its pins, quota, PIN, UNPIN and REPORT
  *   debugfs.c   summary, pins and runs files (formatting only)
+ *   ledger*.c   the pin ledger: who holds the pins (see ledger.h)
  *   main.c      misc device, the ioctl table
  */
 #ifndef _PINSTAT_INTERNAL_H
