@@ -32,10 +32,12 @@ have PIN_USER_PAGES_FAST_ONLY include/linux/mm.h 'int pin_user_pages_fast_only\(
 # The vmas arrays went away in 6.5.
 have_args PIN_USER_PAGES_VMAS include/linux/mm.h pin_user_pages 'struct vm_area_struct \*\*vmas'
 have_args PIN_USER_PAGES_REMOTE_VMAS include/linux/mm.h pin_user_pages_remote 'struct vm_area_struct \*\*vmas'
-# Until 6.3, pin_user_pages_remote() refuses FOLL_LONGTERM with a @locked
-# pointer (a WARN and -EINVAL).  The series that lifted that moved
-# FOLL_FAST_ONLY and the other internal FOLL_ flags out of the header.
-have REMOTE_LONGTERM_NOT_LOCKED include/linux/mm.h '^#define FOLL_FAST_ONLY'
+# Until 6.3, GUP cannot drop the mmap lock while pinning FOLL_LONGTERM:
+# pin_user_pages_remote() refuses it with a @locked pointer and
+# pin_user_pages_unlocked() refuses it at all (a WARN and -EINVAL).  The
+# series that lifted that moved FOLL_FAST_ONLY and the other internal
+# FOLL_ flags out of the header.
+have LONGTERM_NOT_UNLOCKABLE include/linux/mm.h '^#define FOLL_FAST_ONLY'
 # 6.10 (memfd_pin_folios, unpin_folio, unpin_folios), 6.11 (unpin_user_folio).
 have MEMFD_PIN_FOLIOS 'include/linux/mm.h include/linux/memfd.h' \
 	'long memfd_pin_folios\('

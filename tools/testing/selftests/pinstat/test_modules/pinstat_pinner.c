@@ -56,7 +56,7 @@ static long pinner_pin_user_pages_remote(struct mm_struct *mm,
 					 unsigned int gup_flags,
 					 struct page **pages, int *locked)
 {
-#ifdef PINNER_HAVE_REMOTE_LONGTERM_NOT_LOCKED
+#ifdef PINNER_HAVE_LONGTERM_NOT_UNLOCKABLE
 	/*
 	 * Up to 6.2, FOLL_LONGTERM with @locked is refused (WARN, -EINVAL):
 	 * the lock is then held throughout.
@@ -73,6 +73,16 @@ static long pinner_pin_user_pages_remote(struct mm_struct *mm,
 				     locked);
 #endif
 }
+
+/*
+ * Up to 6.2, pin_user_pages_unlocked() refuses FOLL_LONGTERM (WARN,
+ * -EINVAL): that pin does not exist there.
+ */
+#ifdef PINNER_HAVE_LONGTERM_NOT_UNLOCKABLE
+#define PINNER_HAS_UNLOCKED_LONGTERM	false
+#else
+#define PINNER_HAS_UNLOCKED_LONGTERM	true
+#endif
 
 #ifdef PINNER_HAVE_PIN_USER_PAGES_FAST_ONLY
 #define PINNER_HAS_FAST_ONLY	true
@@ -376,6 +386,9 @@ static int pinner_ioc_pin(struct pinner_file *pf, void __user *uarg)
 	    args.addr + (args.nr_pages << PAGE_SHIFT) > S64_MAX)
 		return -EOVERFLOW;
 	if (!pinner_pin_have[args.via])
+		return -EOPNOTSUPP;
+	if (args.via == PINSTAT_PINNER_PIN_USER_PAGES_UNLOCKED &&
+	    args.flags & PINSTAT_PINNER_LONGTERM && !PINNER_HAS_UNLOCKED_LONGTERM)
 		return -EOPNOTSUPP;
 
 	pin = kzalloc(sizeof(*pin), GFP_KERNEL);

@@ -37,6 +37,7 @@
  * @PINSTAT_PINNER_PIN_USER_PAGES_REMOTE: pin_user_pages_remote() of the
  *	caller's own mm, mmap read lock held, which GUP may drop (@locked)
  * @PINSTAT_PINNER_PIN_USER_PAGES_UNLOCKED: pin_user_pages_unlocked()
+ *	(with PINSTAT_PINNER_LONGTERM only from 6.3: -EOPNOTSUPP before)
  * @PINSTAT_PINNER_MEMFD_PIN_FOLIOS: memfd_pin_folios() (6.10+) of the file
  *	offset range [@addr, @addr + @nr_pages pages) of memfd @memfd
  * @PINSTAT_PINNER_NR_PIN_VIAS: number of vias, not one
