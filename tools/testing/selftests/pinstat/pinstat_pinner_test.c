@@ -256,7 +256,7 @@ FIXTURE_VARIANT_ADD(pinner, anon_4k_pin_user_pages_remote) {
 
 FIXTURE_VARIANT_ADD(pinner, anon_4k_pin_user_pages_unlocked) {
 	.kind = BUF_ANON, .via = PINSTAT_PINNER_PIN_USER_PAGES_UNLOCKED,
-	.flags = PINSTAT_PINNER_LONGTERM,
+	.flags = PINSTAT_PINNER_WRITE,
 };
 
 FIXTURE_VARIANT_ADD(pinner, thp_pin_user_pages) {
@@ -281,7 +281,7 @@ FIXTURE_VARIANT_ADD(pinner, thp_pin_user_pages_remote) {
 
 FIXTURE_VARIANT_ADD(pinner, thp_pin_user_pages_unlocked) {
 	.kind = BUF_THP, .via = PINSTAT_PINNER_PIN_USER_PAGES_UNLOCKED,
-	.flags = PINSTAT_PINNER_LONGTERM,
+	.flags = PINSTAT_PINNER_WRITE,
 };
 
 FIXTURE_VARIANT_ADD(pinner, hugetlb_2m_pin_user_pages) {
@@ -306,7 +306,7 @@ FIXTURE_VARIANT_ADD(pinner, hugetlb_2m_pin_user_pages_remote) {
 
 FIXTURE_VARIANT_ADD(pinner, hugetlb_2m_pin_user_pages_unlocked) {
 	.kind = BUF_HUGETLB_2M, .via = PINSTAT_PINNER_PIN_USER_PAGES_UNLOCKED,
-	.flags = PINSTAT_PINNER_LONGTERM,
+	.flags = PINSTAT_PINNER_WRITE,
 };
 
 static bool large(FIXTURE_VARIANT(pinner) const *variant)
@@ -391,7 +391,8 @@ TEST_F(pinner, each_unpin_via)
 		EXPECT_EQ(self->c.vm_pinned, pinstat_vmstat_pinned())
 			TH_LOG("nr_foll_pin_released after %s", unpin_via_names[u]);
 		/* Nothing remained: the pin is gone. */
-		EXPECT_EQ(-ENOENT, unpin(self->c.f.pinner, id, u, 0));
+		EXPECT_EQ(-ENOENT, unpin(self->c.f.pinner, id,
+					 PINSTAT_PINNER_UNPIN_USER_PAGES, 0));
 	}
 }
 
@@ -536,6 +537,18 @@ TEST_F(pinner_misc, absent_vias)
 		} else {
 			EXPECT_EQ(-EOPNOTSUPP, ret) TH_LOG("%s", pin_via_names[v]);
 		}
+	}
+	/* Long-term pins that may drop the mmap lock: 6.3+. */
+	ret = pin(self->f.pinner, mem, 1, PINSTAT_PINNER_PIN_USER_PAGES_UNLOCKED,
+		  PINSTAT_PINNER_LONGTERM, &p);
+	if (kernel_version() >= KV(6, 3)) {
+		EXPECT_EQ(0, ret);
+		if (!ret) {
+			EXPECT_EQ(0, unpin(self->f.pinner, p.id,
+					   PINSTAT_PINNER_UNPIN_USER_PAGES, 0));
+		}
+	} else {
+		EXPECT_EQ(-EOPNOTSUPP, ret);
 	}
 	ASSERT_EQ(0, pin(self->f.pinner, mem, 1,
 			 PINSTAT_PINNER_PIN_USER_PAGES_FAST, 0, &p));
