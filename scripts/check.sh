@@ -86,18 +86,20 @@ collect "" "$log"
 selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test'
 # pinstat_pinner_test needs the test module pinstat_pinner.ko, which the
 # guest carries in /opt/pinstat (scripts/build-test-modules.sh).
-stock_cmd="rc=0; for t in $selftests; do \$t || rc=1; done
-if insmod /opt/pinstat/pinstat_pinner.ko; then
+pinner_cmd="if insmod /opt/pinstat/pinstat_pinner.ko; then
 	pinstat_pinner_test || rc=1
 	rmmod pinstat_pinner || { echo 'not ok - rmmod pinstat_pinner'; rc=1; }
 else
 	echo 'not ok - insmod pinstat_pinner.ko'; rc=1
-fi
+fi"
+stock_cmd="rc=0; for t in $selftests; do \$t || rc=1; done
+$pinner_cmd
 sh ./pinstat_cli_test.sh || rc=1
 pinstat-stress -d 10 -p 2 -t 3 -s 1 || rc=1
 pinstat-fuzz -n 5000 -s 1 || rc=1
 exit \$rc"
 debug_cmd="rc=0; for t in pinstat_errors_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test; do \$t || rc=1; done
+$pinner_cmd
 pinstat-stress -d 30 -p 2 -t 3 -s 2 || rc=1
 pinstat-fuzz -n 20000 -s 2 || rc=1
 exit \$rc"
@@ -133,7 +135,7 @@ for s in "${series[@]}"; do
 	guest_tests "$s" "$stock_cmd" test-modules
 done
 # The debug kernel (KASAN, lockdep, DEBUG_VM, kmemleak) is built from 6.12.
-case " ${series[*]} " in *" 6.12 "*) guest_tests debug "$debug_cmd" ;; esac
+case " ${series[*]} " in *" 6.12 "*) guest_tests debug "$debug_cmd" test-modules ;; esac
 
 # KUnit: real pins from a test kthread, through kunit.py.
 kunit_runs=()
