@@ -27,6 +27,8 @@
  *	until grep -q '^registered' /tmp/hold.out; do
  *		kill -0 $pid 2>/dev/null || break; sleep 1
  *	done
+ *	grep -q '^registered' /tmp/hold.out ||
+ *		{ exec 3>&-; wait $pid; exit $?; }	# 4: skip
  *	...				# the pins are held: look at them
  *	echo >&3			# unregister
  *	until grep -q '^unregistered' /tmp/hold.out; do sleep 1; done
