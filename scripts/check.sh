@@ -56,9 +56,11 @@ need_packages perl
 # (checkpatch reports the same two there).
 cd "$PINSTAT_ROOT" || die "no $PINSTAT_ROOT"
 for f in module/*.[ch] include/uapi/linux/*.h kunit/*.[ch] tools/*/*.[ch] \
-	tools/testing/selftests/pinstat/*.[ch]; do
+	tools/testing/selftests/pinstat/*.[ch] \
+	tools/testing/selftests/pinstat/test_modules/*.[ch]; do
 	ignore=()
 	case $f in
+	*/test_modules/*) ;;	# kernel code, checked as such
 	*/session_fixture.h)
 		ignore=(--ignore ENOSYS,MULTISTATEMENT_MACRO_USE_DO_WHILE,MACRO_ARG_REUSE) ;;
 	tools/*) ignore=(--ignore ENOSYS) ;;
@@ -82,18 +84,28 @@ collect "" "$log"
 # failure can be replayed; -s on the command line of pinstat-stress and
 # pinstat-fuzz changes them.
 selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test'
+# pinstat_pinner_test needs the test module pinstat_pinner.ko, which the
+# guest carries in /opt/pinstat (scripts/build-test-modules.sh).
+pinner_cmd="if insmod /opt/pinstat/pinstat_pinner.ko; then
+	pinstat_pinner_test || rc=1
+	rmmod pinstat_pinner || { echo 'not ok - rmmod pinstat_pinner'; rc=1; }
+else
+	echo 'not ok - insmod pinstat_pinner.ko'; rc=1
+fi"
 stock_cmd="rc=0; for t in $selftests; do \$t || rc=1; done
+$pinner_cmd
 sh ./pinstat_cli_test.sh || rc=1
 pinstat-stress -d 10 -p 2 -t 3 -s 1 || rc=1
 pinstat-fuzz -n 5000 -s 1 || rc=1
 exit \$rc"
 debug_cmd="rc=0; for t in pinstat_errors_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test; do \$t || rc=1; done
+$pinner_cmd
 pinstat-stress -d 30 -p 2 -t 3 -s 2 || rc=1
 pinstat-fuzz -n 20000 -s 2 || rc=1
 exit \$rc"
 
-guest_tests() {	# guest_tests SERIES COMMAND
-	local s=$1 cmd=$2 rel ko log
+guest_tests() {	# guest_tests SERIES COMMAND [test-modules]
+	local s=$1 cmd=$2 rel ko log mods extra=()
 	rel=$(kernel_release "$s")
 	# W=1 and sparse against this kernel's headers; the guest uses the .ko.
 	if ko=$("$PINSTAT_ROOT/scripts/build-module.sh" "$rel"); then
@@ -102,19 +114,28 @@ guest_tests() {	# guest_tests SERIES COMMAND
 		result fail "W=1 C=2 (sparse) build on $rel"
 		return
 	fi
+	# The selftests' test modules, the same way, into /opt/pinstat.
+	if [ "${3:-}" = test-modules ]; then
+		if mods=$("$PINSTAT_ROOT/scripts/build-test-modules.sh" "$rel"); then
+			result ok "W=1 C=2 (sparse) build of the test modules on $rel"
+			extra=(--extra "$mods")
+		else
+			result fail "W=1 C=2 (sparse) build of the test modules on $rel"
+		fi
+	fi
 	log=$PINSTAT_OUT/selftests-$s.log
-	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" --ko "$ko" -- "$cmd" \
-		2>&1 | tee "$log"
+	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" --ko "$ko" "${extra[@]}" \
+		-- "$cmd" 2>&1 | tee "$log"
 	result_rc "${PIPESTATUS[0]}" \
 		"$s: guest run (module load/unload, clean kernel log)"
 	collect "$s: " "$log"
 }
 
 for s in "${series[@]}"; do
-	guest_tests "$s" "$stock_cmd"
+	guest_tests "$s" "$stock_cmd" test-modules
 done
 # The debug kernel (KASAN, lockdep, DEBUG_VM, kmemleak) is built from 6.12.
-case " ${series[*]} " in *" 6.12 "*) guest_tests debug "$debug_cmd" ;; esac
+case " ${series[*]} " in *" 6.12 "*) guest_tests debug "$debug_cmd" test-modules ;; esac
 
 # KUnit: real pins from a test kthread, through kunit.py.
 kunit_runs=()

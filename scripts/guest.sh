@@ -7,7 +7,11 @@
 # Boot Debian's stock kernel of that series (or, for "debug", the KASAN/
 # lockdep/kmemleak kernel of scripts/debug-kernel.sh) under QEMU (TCG: no nested KVM
 # here) with a busybox initramfs that carries pinstat.ko built for it and
-# the static programs of tools/ in /opt/pinstat (on PATH).  The guest
+# the static programs of tools/ in /opt/pinstat (on PATH), and in
+# /opt/pinstat/kmod the stock image's brd.ko and loop.ko (GUEST_KMODS of
+# lib.sh, with load-order; not loaded: a test insmods what it needs, e.g.
+# `insmod /opt/pinstat/kmod/brd.ko rd_nr=1 rd_size=65536`; the debug
+# kernel has a 64 MiB /dev/ram0 built in instead).  The guest
 # reserves 2 MiB and 1 GiB huge pages, mounts proc, sysfs, devtmpfs, debugfs
 # and hugetlbfs, loads the module, runs COMMAND with sh, unloads the module
 # and powers off.  --extra copies more files into /opt/pinstat; --ko uses a
@@ -54,6 +58,11 @@ run=$PINSTAT_OUT/$rel/guest
 rm -rf "$run" && mkdir -p "$run"/root/{bin,sbin,dev,proc,sys,tmp,mnt,opt/pinstat}
 cp /bin/busybox "$run/root/bin/busybox"
 cp "$ko" "$tools"/* "$run/root/opt/pinstat/"
+kmods=$(kernel_kmods "$rel")
+if [ -n "$kmods" ]; then
+	mkdir -p "$run/root/opt/pinstat/kmod"
+	cp "$kmods"/* "$run/root/opt/pinstat/kmod/"
+fi
 for d in "${extra[@]}"; do
 	cp -r "$d"/. "$run/root/opt/pinstat/"
 done
