@@ -182,12 +182,11 @@ static int pinstat_entry_show(struct seq_file *m, void *v)
 	struct pinstat_ledger_entry *e = it->record;
 
 	seq_printf(m,
-		   "id=%u tgid=%d pid=%d comm=%s flags=%s via=%s age_ms=%llu pins=%llu pages=%llu folios=%u stack=%u\n",
-		   e->id, e->tgid, e->pid, e->comm,
-		   pinstat_ledger_flags_name(e->flags),
+		   "id=%u tgid=%d pid=%d flags=%s via=%s age_ms=%llu pins=%llu pages=%llu folios=%u stack=%u comm=%s\n",
+		   e->id, e->tgid, e->pid, pinstat_ledger_flags_name(e->flags),
 		   pinstat_ledger_via_name(e->via),
 		   pinstat_ledger_age_ms(e->t_ns), e->nr_pins, e->nr_pages,
-		   e->nr_folios, e->stack ? e->stack->id : 0);
+		   e->nr_folios, e->stack ? e->stack->id : 0, e->comm);
 	return 0;
 }
 
@@ -198,10 +197,10 @@ static int pinstat_hold_show(struct seq_file *m, void *v)
 	struct pinstat_ledger_folio *lf = h->folio;
 
 	seq_printf(m,
-		   "pfn=0x%lx order=%u id=%u tgid=%d comm=%s first_page=%u pages=%u pins=%u folio_foreign_pins=%u folio_unattributed=%u\n",
+		   "pfn=0x%lx order=%u id=%u tgid=%d first_page=%u pages=%u pins=%u folio_foreign_pins=%u folio_unattributed=%u comm=%s\n",
 		   lf->pfn, lf->order, h->entry->id, h->entry->tgid,
-		   h->entry->comm, h->first_page, h->nr_pages, h->pins,
-		   lf->foreign, lf->foreign - min(lf->foreign, lf->pins));
+		   h->first_page, h->nr_pages, h->pins, lf->foreign,
+		   lf->foreign - min(lf->foreign, lf->pins), h->entry->comm);
 	return 0;
 }
 

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pin ledger: who holds the pins.  An io_uring fixed buffer pins its
+ * pages from the registering process (pin_user_pages() on 6.1, 512 pins
+ * per THP; pin_user_pages_fast() on 6.12, which then releases all but one
+ * pin per THP folio by unpin_user_pages()): the ledger must name that
+ * process, its flags and a stack through io_uring's register path, hold
+ * exactly the folios' foreign pins, and drop the entry when the buffer is
+ * unregistered.  Also: pinstat's own pins never appear; pins from before
+ * the ledger was on are unmatched, never named; the byte limit drops pins
+ * without failing the caller; turning it on and off under load leaks
+ * nothing; no probe is registered while it is off.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "session_fixture.h"
+
+#define KPROBE_LIST	"/sys/kernel/debug/kprobes/list"
+
+static int ledger_set(int on)
+{
+	int fd = open(PINSTAT_DEBUGFS "/ledger_enable", O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, on ? "1" : "0", 1);
+	close(fd);
+	return n == 1 ? 0 : -errno;
+}
+
+/* A ring with @buf registered as its fixed buffer; -errno on failure. */
+static int ring_register(void *buf, size_t len)
+{
+	struct io_uring_params p;
+	struct iovec iov = { buf, len };
+	int ring;
+
+	memset(&p, 0, sizeof(p));
+	ring = syscall(__NR_io_uring_setup, 4, &p);
+	if (ring < 0)
+		return -errno;
+	if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_BUFFERS,
+		    &iov, 1)) {
+		int err = -errno;
+
+		close(ring);
+		return err;
+	}
+	return ring;
+}
+
+static void ring_unregister(int ring)
+{
+	syscall(__NR_io_uring_register, ring, IORING_UNREGISTER_BUFFERS,
+		NULL, 0);
+	close(ring);
+}
+
+static long long line_num(const struct pinstat_line *l, const char *key)
+{
+	const char *v = pinstat_line_get(l, key);
+
+	return v ? strtoll(v, NULL, 0) : -1;
+}
+
+/* The ledger entry of process @tgid: its line's numbers, 0 if none. */
+struct entry {
+	long long id, pins, pages, folios, stack;
+	char flags[64], via[64], comm[32];
+};
+
+static int entry_of(pid_t tgid, struct entry *e)
+{
+	struct pinstat_line *lines;
+	size_t nr, i;
+	int found = 0;
+
+	memset(e, 0, sizeof(*e));
+	if (pinstat_debugfs_lines("ledger", &lines, &nr))
+		return -1;
+	for (i = 0; i < nr; i++) {
+		if (line_num(&lines[i], "tgid") != tgid)
+			continue;
+		found++;
+		e->id = line_num(&lines[i], "id");
+		e->pins = line_num(&lines[i], "pins");
+		e->pages = line_num(&lines[i], "pages");
+		e->folios = line_num(&lines[i], "folios");
+		e->stack = line_num(&lines[i], "stack");
+		snprintf(e->flags, sizeof(e->flags), "%s",
+			 pinstat_line_get(&lines[i], "flags"));
+		snprintf(e->via, sizeof(e->via), "%s",
+			 pinstat_line_get(&lines[i], "via"));
+		snprintf(e->comm, sizeof(e->comm), "%s",
+			 pinstat_line_get(&lines[i], "comm"));
+	}
+	pinstat_lines_free(lines, nr);
+	return found;
+}
+
+/* Pins entry @id holds, and the folios' unattributed pins, from "holds". */
+static long long holds_of(long long id, long long *unattributed)
+{
+	struct pinstat_line *lines;
+	long long pins = 0;
+	size_t nr, i;
+
+	*unattributed = 0;
+	if (pinstat_debugfs_lines("holds", &lines, &nr))
+		return -1;
+	for (i = 0; i < nr; i++) {
+		if (line_num(&lines[i], "id") != id)
+			continue;
+		pins += line_num(&lines[i], "pins");
+		*unattributed += line_num(&lines[i], "folio_unattributed");
+	}
+	pinstat_lines_free(lines, nr);
+	return pins;
+}
+
+/* Does stack @id have a frame containing @needle? */
+static int stack_has(long long id, const char *needle)
+{
+	char line[512], head[64];
+	int in = 0, found = 0;
+	FILE *f = fopen(PINSTAT_DEBUGFS "/stacks", "r");
+
+	if (!f)
+		return -errno;
+	snprintf(head, sizeof(head), "stack=%lld ", id);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "stack=", 6))
+			in = !strncmp(line, head, strlen(head));
+		else if (in && strstr(line, needle))
+			found = 1;
+		if (in)
+			fprintf(stderr, "# %s", line);
+	}
+	fclose(f);
+	return found;
+}
+
+/* Foreign pins of @buf's folios, by INSPECT of this process. */
+static long long foreign_pins(struct __test_metadata *_metadata, int fd,
+			      const struct pinstat_buf *buf)
+{
+	struct pinstat_folio_record *r;
+	long long sum = 0;
+	size_t nr, i;
+
+	if (pinstat_inspect(fd, getpid(), (unsigned long)buf->addr,
+			    (unsigned long)buf->addr + buf->len, 0, 0, &r, &nr))
+		return -1;
+	for (i = 0; i < nr; i++)
+		sum += r[i].foreign_pins;
+	free(r);
+	return sum;
+}
+
+FIXTURE(ledger) {
+	struct session s;
+	long long unpin_calls, trimmed, unmatched;
+};
+
+FIXTURE_SETUP(ledger)
+{
+	int ret;
+
+	if (!session_open(_metadata, &self->s))
+		return;
+	ret = ledger_set(1);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "this kernel has no kretprobes");
+	ASSERT_EQ(0, ret) TH_LOG("ledger_enable: %s", strerror(-ret));
+	self->unpin_calls = pinstat_summary("ledger_unpin_calls");
+	self->trimmed = pinstat_summary("ledger_trimmed_pins");
+	self->unmatched = pinstat_summary("ledger_unmatched_pins");
+}
+
+FIXTURE_TEARDOWN(ledger)
+{
+	struct entry e;
+
+	EXPECT_EQ(0, entry_of(getpid(), &e));
+	EXPECT_EQ(0, pinstat_summary("ledger_entries"));
+	EXPECT_EQ(0, ledger_set(0));
+	SESSION_CLOSE(&self->s);
+}
+
+static void io_uring_named(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(ledger) *self,
+			   enum pinstat_buf_kind kind, size_t len)
+{
+	long long foreign, held, unattributed;
+	struct pinstat_buf buf;
+	struct entry e;
+	int ring, ret;
+
+	ret = pinstat_buf_alloc(&buf, kind, len);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "%s memory not available", pinstat_buf_kind_str(kind));
+	ASSERT_EQ(0, ret);
+	ring = ring_register(buf.addr, buf.len);
+	if (ring == -ENOSYS || ring == -EPERM)
+		SKIP(return, "no io_uring here (%s)", strerror(-ring));
+	ASSERT_GE(ring, 0) TH_LOG("io_uring: %s", strerror(-ring));
+
+	ASSERT_EQ(1, entry_of(getpid(), &e));
+	foreign = foreign_pins(_metadata, self->s.fd, &buf);
+	held = holds_of(e.id, &unattributed);
+	TH_LOG("%s: entry %lld comm=%s via=%s flags=%s pins=%lld pages=%lld folios=%lld; folios' foreign pins %lld",
+	       pinstat_buf_kind_str(kind), e.id, e.comm, e.via, e.flags,
+	       e.pins, e.pages, e.folios, foreign);
+	EXPECT_STREQ("write,longterm", e.flags);
+	EXPECT_TRUE(!strcmp(e.via, "pin_user_pages") ||
+		    !strcmp(e.via, "pin_user_pages_fast"));
+	EXPECT_EQ(0, strncmp(e.comm, "pinstat_ledger_", 15));
+	/* Every foreign pin is this entry's: 512 or 1 per THP folio. */
+	EXPECT_EQ(foreign, e.pins);
+	EXPECT_EQ(e.pins, held);
+	EXPECT_EQ(0, unattributed);
+	EXPECT_GE(e.pins, (long long)(buf.len / (kind == BUF_THP ? SZ_2M : PAGE_SZ)));
+	/* 6.12's release of the coalesced pins was seen, not trimmed. */
+	EXPECT_EQ(self->trimmed, pinstat_summary("ledger_trimmed_pins"));
+	EXPECT_EQ(self->unmatched, pinstat_summary("ledger_unmatched_pins"));
+	EXPECT_EQ(1, stack_has(e.stack, "io_uring_register"));
+
+	ring_unregister(ring);
+	EXPECT_EQ(0, entry_of(getpid(), &e));
+	EXPECT_EQ(0, holds_of(e.id, &unattributed));
+	EXPECT_EQ(self->trimmed, pinstat_summary("ledger_trimmed_pins"));
+	EXPECT_EQ(self->unmatched, pinstat_summary("ledger_unmatched_pins"));
+	EXPECT_LT(self->unpin_calls, pinstat_summary("ledger_unpin_calls"));
+	pinstat_buf_free(&buf);
+}
+
+TEST_F(ledger, io_uring_buffer_on_thp_named)
+{
+	io_uring_named(_metadata, self, BUF_THP, 2 * SZ_2M);
+}
+
+TEST_F(ledger, io_uring_buffer_on_small_pages_named)
+{
+	io_uring_named(_metadata, self, BUF_ANON, 16 * PAGE_SZ);
+}
+
+TEST_F(ledger, own_pins_are_not_in_the_ledger)
+{
+	long long calls = pinstat_summary("ledger_pin_calls");
+	struct pinstat_pin_args a;
+	struct pinstat_buf buf;
+	struct entry e;
+
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, 16 * PAGE_SZ));
+	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len, 0, &a));
+	EXPECT_EQ(0, entry_of(getpid(), &e));
+	EXPECT_EQ(0, pinstat_unpin(self->s.fd, a.handle));
+	EXPECT_EQ(calls, pinstat_summary("ledger_pin_calls"));
+	EXPECT_EQ(self->unpin_calls, pinstat_summary("ledger_unpin_calls"));
+	pinstat_buf_free(&buf);
+}
+
+TEST_F(ledger, pins_from_before_are_never_named)
+{
+	struct pinstat_buf buf;
+	struct entry e;
+	int ring;
+
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, 16 * PAGE_SZ));
+	ASSERT_EQ(0, ledger_set(0));
+	ring = ring_register(buf.addr, buf.len);
+	if (ring == -ENOSYS || ring == -EPERM)
+		SKIP(return, "no io_uring here (%s)", strerror(-ring));
+	ASSERT_GE(ring, 0);
+	ASSERT_EQ(0, ledger_set(1));
+	EXPECT_EQ(0, entry_of(getpid(), &e));
+	EXPECT_EQ(0, pinstat_summary("ledger_unmatched_pins"));
+	ring_unregister(ring);
+	EXPECT_EQ(0, entry_of(getpid(), &e));
+	/* The 16 releases match no entry. */
+	EXPECT_EQ(16, pinstat_summary("ledger_unmatched_pins"));
+	pinstat_buf_free(&buf);
+}
+
+TEST_F(ledger, byte_limit_drops_pins_not_the_caller)
+{
+	long long limit = pinstat_param_get("ledger_max_bytes");
+	struct pinstat_buf buf;
+	struct entry e;
+	int ring;
+
+	ASSERT_GT(limit, 0);
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, 256 * PAGE_SZ));
+	ASSERT_EQ(0, pinstat_param_set("ledger_max_bytes", 8192));
+	ring = ring_register(buf.addr, buf.len);
+	if (ring == -ENOSYS || ring == -EPERM)
+		SKIP(goto out, "no io_uring here (%s)", strerror(-ring));
+	EXPECT_GE(ring, 0);
+	EXPECT_EQ(1, entry_of(getpid(), &e));
+	TH_LOG("8 KiB ledger: entry of %lld pins, flags %s, %lld dropped",
+	       e.pins, e.flags, pinstat_summary("ledger_dropped_pins"));
+	EXPECT_LT(e.pins, 256);
+	EXPECT_GT(e.pins, 0);
+	EXPECT_STREQ("write,longterm,truncated", e.flags);
+	EXPECT_EQ(256 - e.pins, pinstat_summary("ledger_dropped_pins"));
+	EXPECT_GE(8192, pinstat_summary("ledger_bytes"));
+	if (ring >= 0)
+		ring_unregister(ring);
+out:
+	EXPECT_EQ(0, pinstat_param_set("ledger_max_bytes", limit));
+	pinstat_buf_free(&buf);
+}
+
+TEST_F(ledger, probes_registered_only_while_on)
+{
+	long n = pinstat_debugfs_count("../kprobes/list", "pin_user_pages_fast+");
+
+	if (n < 0)
+		SKIP(return, KPROBE_LIST " not readable");
+	EXPECT_EQ(1, n);
+	ASSERT_EQ(0, ledger_set(0));
+	EXPECT_EQ(0, pinstat_debugfs_count("../kprobes/list", "pin_user"));
+	EXPECT_EQ(0, pinstat_debugfs_count("../kprobes/list", "unpin_"));
+	EXPECT_EQ(0, pinstat_summary("ledger"));
+	ASSERT_EQ(0, ledger_set(1));
+	EXPECT_EQ(1, pinstat_summary("ledger"));
+}
+
+/* A child registers and unregisters while the ledger goes on and off. */
+TEST_F(ledger, on_and_off_under_io_uring)
+{
+	struct pinstat_buf buf;
+	pid_t child;
+	int i, ring;
+
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_THP, 2 * SZ_2M));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (i = 0; i < 400; i++) {
+			ring = ring_register(buf.addr, buf.len);
+			if (ring < 0)
+				_exit(1);
+			ring_unregister(ring);
+		}
+		_exit(0);
+	}
+	for (i = 0; i < 40; i++) {
+		EXPECT_EQ(0, ledger_set(i & 1));
+		usleep(2000);
+	}
+	EXPECT_EQ(0, child_status(child));
+	ASSERT_EQ(0, ledger_set(1));
+	EXPECT_EQ(0, pinstat_summary("ledger_entries"));
+	EXPECT_EQ(0, pinstat_summary("ledger_pins"));
+	pinstat_buf_free(&buf);
+}
+
+TEST_HARNESS_MAIN
