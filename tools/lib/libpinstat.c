@@ -259,6 +259,81 @@ const char *pinstat_line_get(const struct pinstat_line *line, const char *key)
 	return NULL;
 }
 
+/* Add frame line @text (its indent and newline cut) to @st. */
+static int stack_add_frame(struct pinstat_stack *st, const char *text)
+{
+	char **more = realloc(st->frames, (st->nr + 1) * sizeof(*more));
+	char *frame;
+
+	if (!more)
+		return -ENOMEM;
+	st->frames = more;
+	frame = strdup(text + strspn(text, " "));
+	if (!frame)
+		return -ENOMEM;
+	frame[strcspn(frame, "\n")] = 0;
+	more[st->nr++] = frame;
+	return 0;
+}
+
+/* Start a stack at its "stack=ID entries=N frames=N" line. */
+static int stack_add(struct pinstat_stack **all, size_t *n, const char *text)
+{
+	struct pinstat_stack *more;
+	unsigned int id;
+
+	if (sscanf(text, "stack=%u ", &id) != 1)
+		return -EINVAL;
+	more = realloc(*all, (*n + 1) * sizeof(*more));
+	if (!more)
+		return -ENOMEM;
+	*all = more;
+	more[(*n)++] = (struct pinstat_stack){ .id = id };
+	return 0;
+}
+
+int pinstat_debugfs_stacks(struct pinstat_stack **stacks, size_t *nr)
+{
+	struct pinstat_stack *all = NULL;
+	size_t n = 0, cap = 0;
+	char *text = NULL;
+	int ret = 0;
+	FILE *f;
+
+	f = fopen(PINSTAT_DEBUGFS "/stacks", "r");
+	if (!f)
+		return -errno;
+	while (!ret && getline(&text, &cap, f) > 0) {
+		if (text[0] == '\n')
+			continue;
+		if (text[0] == ' ')	/* a frame of the last stack */
+			ret = n ? stack_add_frame(&all[n - 1], text) : -EINVAL;
+		else
+			ret = stack_add(&all, &n, text);
+	}
+	free(text);
+	fclose(f);
+	if (ret) {
+		pinstat_stacks_free(all, n);
+		return ret;
+	}
+	*stacks = all;
+	*nr = n;
+	return 0;
+}
+
+void pinstat_stacks_free(struct pinstat_stack *stacks, size_t nr)
+{
+	size_t i, j;
+
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < stacks[i].nr; j++)
+			free(stacks[i].frames[j]);
+		free(stacks[i].frames);
+	}
+	free(stacks);
+}
+
 long long pinstat_summary(const char *key)
 {
 	return read_key(PINSTAT_DEBUGFS "/summary", key, '=');

@@ -55,12 +55,26 @@ struct pinstat_line {
 	size_t nr;
 };
 
-/* Every line of debugfs @file ("summary", "pins", "runs"); frees with below. */
+/*
+ * Every line of debugfs @file ("summary", "pins", "runs", "ledger",
+ * "holds"; not "stacks"); frees with below.
+ */
 int pinstat_debugfs_lines(const char *file, struct pinstat_line **lines,
 			  size_t *nr);
 void pinstat_lines_free(struct pinstat_line *lines, size_t nr);
 /* Value of @key in @line, or NULL. */
 const char *pinstat_line_get(const struct pinstat_line *line, const char *key);
+
+/* A stack of debugfs "stacks": its number and symbolised frames. */
+struct pinstat_stack {
+	unsigned int id;
+	char **frames;	/* "symbol+0x1c/0x80 [module]", innermost first */
+	size_t nr;
+};
+
+/* Every stack of debugfs "stacks"; frees with pinstat_stacks_free(). */
+int pinstat_debugfs_stacks(struct pinstat_stack **stacks, size_t *nr);
+void pinstat_stacks_free(struct pinstat_stack *stacks, size_t nr);
 
 /* debugfs "summary" value of @key, or -1 when it cannot be read. */
 long long pinstat_summary(const char *key);

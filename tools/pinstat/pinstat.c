@@ -25,6 +25,7 @@ enum {
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_NO_MODULE = 3,	/* pinstat.ko not loaded or debugfs not mounted */
 	EXIT_PERM = 4,		/* permission denied */
+	EXIT_LEDGER_OFF = 5,	/* the pin ledger is off */
 };
 
 static bool json;
@@ -40,6 +41,9 @@ static const char usage_text[] =
 	"    pinstat [--json] pins [HANDLE] [--session ID]\n"
 	"    pinstat [--json] runs [HANDLE] [--session ID]\n"
 	"    pinstat [--json] inspect --pid PID (--range START-END | --all)\n"
+	"    pinstat [--json] ledger [--longterm] [--older-than SECONDS]\n"
+	"    pinstat [--json] who --pfn PFN\n"
+	"    pinstat [--json] who --pid PID (--range START-END | --all)\n"
 	"    pinstat --help\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -59,21 +63,35 @@ static const char usage_text[] =
 	"             or faulting anything: pin counts (exact on large folios,\n"
 	"             estimated on small ones), pinstat's own and foreign pins.\n"
 	"             Needs CAP_SYS_ADMIN.\n"
+	"    ledger   the pin ledger's entries: each pin call, by any caller in\n"
+	"             the kernel, whose pins are still held, with its process,\n"
+	"             flags, entry point, age and the frames of its stack\n"
+	"             (debugfs ledger and stacks).  --longterm: FOLL_LONGTERM\n"
+	"             pins only; --older-than: entries SECONDS old or more.\n"
+	"             The ledger records while on: as root,\n"
+	"             echo 1 > /sys/kernel/debug/pinstat/ledger_enable.\n"
+	"    who      --pfn: the ledger entries holding pins on the folio that\n"
+	"             has page PFN (any page of it; hexadecimal or decimal), with\n"
+	"             their stacks, and the folio's foreign pins and the pins no\n"
+	"             entry accounts for (debugfs holds).  --pid: INSPECT as\n"
+	"             inspect does, and for each folio with foreign pins the\n"
+	"             entries holding them and the pins left unattributed.\n"
 	"\n"
 	"    --json   print one JSON document instead of a table (field names are\n"
 	"             listed in Documentation/pinstat/command.rst and do not\n"
 	"             change).  A field's type depends on its name only: comm,\n"
-	"             flags, kind, perms, name and, in pins, pincount are\n"
-	"             strings, the others numbers (a value of a number field\n"
-	"             that debugfs did not write as a number is printed as a\n"
-	"             string, unchanged).\n"
+	"             flags, kind, via, perms, name and, in pins, pincount are\n"
+	"             strings, stack_frames, holders, runs and vmas arrays, the\n"
+	"             others numbers (a value of a number field that debugfs\n"
+	"             did not write as a number is printed as a string,\n"
+	"             unchanged).\n"
 	"             Strings are valid UTF-8: each invalid byte sequence becomes\n"
 	"             U+FFFD, control characters \\u00XX.\n"
 	"\n"
 	"EXIT STATUS\n"
 	"    0 success; 1 the operation failed (the message names the cause);\n"
 	"    2 bad usage; 3 pinstat.ko is not loaded or debugfs is not mounted;\n"
-	"    4 permission denied.\n";
+	"    4 permission denied; 5 the pin ledger is off (ledger, who).\n";
 
 static void usage(FILE *f)
 {
@@ -247,14 +265,14 @@ enum json_type {
 };
 
 /*
- * The strings are comm and the names debugfs gives flags, kind and (in
- * "pins" only, a number in "runs") pincount; addr and pfn are hex
+ * The strings are comm and the names debugfs gives flags, kind, via and
+ * (in "pins" only, a number in "runs") pincount; addr and pfn are hex
  * numbers; every other key, in every file, is a decimal number.
  */
 static enum json_type json_key_type(const char *file, const char *key)
 {
 	if (!strcmp(key, "comm") || !strcmp(key, "flags") ||
-	    !strcmp(key, "kind"))
+	    !strcmp(key, "kind") || !strcmp(key, "via"))
 		return JSON_STR;
 	if (!strcmp(key, "pincount"))
 		return strcmp(file, "pins") ? JSON_DEC : JSON_STR;
@@ -301,12 +319,11 @@ static void json_value(const char *v, enum json_type type)
 	json_str(v);
 }
 
-/* A line of debugfs @file as a JSON object. */
-static void json_line(const struct pinstat_line *l, const char *file)
+/* The pairs of a line of debugfs @file, as JSON members. */
+static void json_pairs(const struct pinstat_line *l, const char *file)
 {
 	size_t i;
 
-	putchar('{');
 	for (i = 0; i < l->nr; i++) {
 		printf(i ? ", " : "");
 		json_str(l->kv[i].key);
@@ -314,6 +331,13 @@ static void json_line(const struct pinstat_line *l, const char *file)
 		json_value(l->kv[i].value,
 			   json_key_type(file, l->kv[i].key));
 	}
+}
+
+/* A line of debugfs @file as a JSON object. */
+static void json_line(const struct pinstat_line *l, const char *file)
+{
+	putchar('{');
+	json_pairs(l, file);
 	putchar('}');
 }
 
@@ -751,8 +775,34 @@ static int parse_range(const char *s, unsigned long *start, unsigned long *end)
 struct inspect_opts {
 	int pid;
 	unsigned long start, end;
-	bool all;
+	bool range, all;
 };
+
+/* --pid, --range or --all, of inspect and who: EXIT_OK or EXIT_USAGE. */
+static int inspect_option(int opt, struct inspect_opts *o)
+{
+	char *e;
+
+	switch (opt) {
+	case 'p':
+		o->pid = strtol(optarg, &e, 10);
+		if (*e || o->pid <= 0)
+			return fail(EXIT_USAGE, "bad pid '%s'", optarg);
+		return EXIT_OK;
+	case 'r':
+		if (parse_range(optarg, &o->start, &o->end))
+			return fail(EXIT_USAGE,
+				    "bad range '%s': START-END, START below END",
+				    optarg);
+		o->range = true;
+		return EXIT_OK;
+	case 'a':
+		o->all = true;
+		return EXIT_OK;
+	default:
+		return EXIT_USAGE;	/* getopt_long() said why */
+	}
+}
 
 /* The options of `pinstat inspect`: EXIT_OK, or the exit code of a failure. */
 static int inspect_options(int argc, char **argv, struct inspect_opts *o)
@@ -763,32 +813,14 @@ static int inspect_options(int argc, char **argv, struct inspect_opts *o)
 		{ "all", no_argument, NULL, 'a' },
 		{}
 	};
-	bool range = false;
-	int opt;
-	char *e;
+	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			o->pid = strtol(optarg, &e, 10);
-			if (*e || o->pid <= 0)
-				return fail(EXIT_USAGE, "bad pid '%s'", optarg);
-			break;
-		case 'r':
-			if (parse_range(optarg, &o->start, &o->end))
-				return fail(EXIT_USAGE,
-					    "bad range '%s': START-END, START below END",
-					    optarg);
-			range = true;
-			break;
-		case 'a':
-			o->all = true;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
+		ret = inspect_option(opt, o);
+		if (ret)
+			return ret;
 	}
-	if (!o->pid || o->all == range || optind != argc)
+	if (!o->pid || o->all == o->range || optind != argc)
 		return fail(EXIT_USAGE,
 			    "usage: pinstat inspect --pid PID (--range START-END | --all)");
 	return EXIT_OK;
@@ -826,34 +858,469 @@ static void print_inspect(int pid, const struct pinstat_folio_record *recs,
 	free(vmas);
 }
 
+/* INSPECT's records (malloc'd) as @o asks: EXIT_OK, or the exit code. */
+static int inspect_records(const struct inspect_opts *o,
+			   struct pinstat_folio_record **recs, size_t *nr)
+{
+	int fd, ret;
+
+	fd = pinstat_open();
+	if (fd < 0)
+		return fail_errno(-fd, PINSTAT_DEV);
+	ret = pinstat_inspect(fd, o->pid, o->start, o->end, o->all, 4096, recs,
+			      nr);
+	close(fd);
+	if (ret == -ESRCH)
+		return fail(EXIT_FAILED, "no process %d (or it has no memory)",
+			    o->pid);
+	if (ret == -EPERM)
+		return fail(EXIT_PERM, "inspect needs CAP_SYS_ADMIN");
+	if (ret == -EINVAL)
+		return fail(EXIT_USAGE, "bad range for process %d", o->pid);
+	if (ret)
+		return fail_errno(-ret, "INSPECT");
+	return EXIT_OK;
+}
+
 static int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_opts o = {};
 	struct pinstat_folio_record *recs;
-	int fd, ret;
 	size_t nr;
+	int ret;
 
 	ret = inspect_options(argc, argv, &o);
+	if (!ret)
+		ret = inspect_records(&o, &recs, &nr);
 	if (ret)
 		return ret;
-	fd = pinstat_open();
-	if (fd < 0)
-		return fail_errno(-fd, PINSTAT_DEV);
-	ret = pinstat_inspect(fd, o.pid, o.start, o.end, o.all, 4096, &recs,
-			      &nr);
-	close(fd);
-	if (ret == -ESRCH)
-		return fail(EXIT_FAILED, "no process %d (or it has no memory)",
-			    o.pid);
-	if (ret == -EPERM)
-		return fail(EXIT_PERM, "inspect needs CAP_SYS_ADMIN");
-	if (ret == -EINVAL)
-		return fail(EXIT_USAGE, "bad range for process %d", o.pid);
-	if (ret)
-		return fail_errno(-ret, "INSPECT");
 	print_inspect(o.pid, recs, nr);
 	free(recs);
 	return EXIT_OK;
+}
+
+/* The pin ledger's files, read once for one command. */
+struct ledger {
+	struct pinstat_line *holds, *entries;
+	struct pinstat_stack *stacks;
+	size_t nr_holds, nr_entries, nr_stacks;
+};
+
+static void ledger_free(struct ledger *lg)
+{
+	pinstat_lines_free(lg->holds, lg->nr_holds);
+	pinstat_lines_free(lg->entries, lg->nr_entries);
+	pinstat_stacks_free(lg->stacks, lg->nr_stacks);
+}
+
+/*
+ * The ledger's entries and stacks, and its holds if @holds: EXIT_OK, or
+ * the exit code of a failure.  Holds first, so that an entry a hold names
+ * is still there unless its pins went in between (its own keys then only).
+ */
+static int ledger_read(struct ledger *lg, bool holds)
+{
+	int ret = EXIT_OK;
+
+	*lg = (struct ledger){};
+	/* -1, summary not readable: reading the files says why. */
+	if (!pinstat_summary("ledger"))
+		return fail(EXIT_LEDGER_OFF,
+			    "the pin ledger is off (echo 1 > %s/ledger_enable)",
+			    PINSTAT_DEBUGFS);
+	if (holds)
+		ret = read_lines("holds", &lg->holds, &lg->nr_holds);
+	if (!ret)
+		ret = read_lines("ledger", &lg->entries, &lg->nr_entries);
+	if (!ret) {
+		ret = pinstat_debugfs_stacks(&lg->stacks, &lg->nr_stacks);
+		if (ret)
+			ret = fail_errno(-ret, PINSTAT_DEBUGFS "/stacks");
+	}
+	if (ret)
+		ledger_free(lg);
+	return ret;
+}
+
+/* The number of @key in @l (hex with 0x), 0 if it has none. */
+static unsigned long long line_num(const struct pinstat_line *l,
+				   const char *key)
+{
+	const char *v = pinstat_line_get(l, key);
+
+	return v ? strtoull(v, NULL, 0) : 0;
+}
+
+/* The entry a hold names, or NULL when it went since. */
+static const struct pinstat_line *ledger_entry(const struct ledger *lg,
+					       const struct pinstat_line *hold)
+{
+	const char *id = pinstat_line_get(hold, "id");
+	size_t i;
+
+	for (i = 0; id && i < lg->nr_entries; i++)
+		if (!strcmp(pinstat_line_get(&lg->entries[i], "id") ?: "", id))
+			return &lg->entries[i];
+	return NULL;
+}
+
+/* The stack of an entry (or holder), or NULL: none kept, or gone since. */
+static const struct pinstat_stack *ledger_stack(const struct ledger *lg,
+						const struct pinstat_line *l)
+{
+	unsigned long long id = line_num(l, "stack");
+	size_t i;
+
+	for (i = 0; id && i < lg->nr_stacks; i++)
+		if (lg->stacks[i].id == id)
+			return &lg->stacks[i];
+	return NULL;
+}
+
+/*
+ * Entry or holder @l of file @file and its stack's frames: in a table, its
+ * line and the frames indented under it; in JSON, an object, after a comma
+ * unless @first, with the frames in "stack_frames".
+ */
+static void print_with_stack(const struct ledger *lg,
+			     const struct pinstat_line *l, const char *file,
+			     bool first)
+{
+	const struct pinstat_stack *st = ledger_stack(lg, l);
+	size_t i;
+
+	if (!json) {
+		table_line(l);
+		for (i = 0; st && i < st->nr; i++)
+			printf("  %s\n", st->frames[i]);
+		return;
+	}
+	printf(first ? "\n  {" : ",\n  {");
+	json_pairs(l, file);
+	printf(", \"stack_frames\": [");
+	for (i = 0; st && i < st->nr; i++) {
+		printf(i ? ", " : "");
+		json_str(st->frames[i]);
+	}
+	printf("]}");
+}
+
+struct ledger_opts {
+	bool longterm;
+	unsigned long long older_ms;
+};
+
+/* The options of `pinstat ledger`: EXIT_OK, or the exit code of a failure. */
+static int ledger_options(int argc, char **argv, struct ledger_opts *o)
+{
+	static const struct option opts[] = {
+		{ "longterm", no_argument, NULL, 'l' },
+		{ "older-than", required_argument, NULL, 'o' },
+		{}
+	};
+	unsigned long long s;
+	int opt;
+	char *e;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			o->longterm = true;
+			break;
+		case 'o':
+			errno = 0;
+			s = strtoull(optarg, &e, 10);
+			if (*e || e == optarg || optarg[0] == '-' || errno ||
+			    s > ~0ULL / 1000)
+				return fail(EXIT_USAGE, "bad --older-than '%s'",
+					    optarg);
+			o->older_ms = s * 1000;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return fail(EXIT_USAGE,
+			    "usage: pinstat ledger [--longterm] [--older-than SECONDS]");
+	return EXIT_OK;
+}
+
+static bool ledger_keep(const struct pinstat_line *e,
+			const struct ledger_opts *o)
+{
+	const char *flags = pinstat_line_get(e, "flags");
+
+	if (o->longterm && (!flags || !strstr(flags, "longterm")))
+		return false;
+	return line_num(e, "age_ms") >= o->older_ms;
+}
+
+static int cmd_ledger(int argc, char **argv)
+{
+	struct ledger_opts o = {};
+	struct ledger lg;
+	size_t i, n = 0;
+	int ret;
+
+	ret = ledger_options(argc, argv, &o);
+	if (!ret)
+		ret = ledger_read(&lg, false);
+	if (ret)
+		return ret;
+	printf(json ? "[" : "");
+	for (i = 0; i < lg.nr_entries; i++)
+		if (ledger_keep(&lg.entries[i], &o))
+			print_with_stack(&lg, &lg.entries[i], "ledger", !n++);
+	if (json)
+		printf(n ? "\n]\n" : "]\n");
+	ledger_free(&lg);
+	return EXIT_OK;
+}
+
+/*
+ * What `who` shows of a folio, of a holder (a hold, and the entry it
+ * names for what the hold does not say: pages and pins are the hold's, on
+ * that folio), and of a holder under `who --pid`.
+ */
+static const char *const folio_keys[] = {
+	"pfn", "order", "folio_foreign_pins", "folio_unattributed",
+};
+
+static const char *const holder_keys[] = {
+	"id", "tgid", "pid", "flags", "via", "age_ms", "first_page", "pages",
+	"pins", "stack", "comm",
+};
+
+static const char *const holder_brief_keys[] = { "id", "tgid", "pins", "comm" };
+
+#define JOIN_MAX	ARRAY_SIZE(holder_keys)
+
+/* The pair of @key in @l (which may be NULL), or NULL. */
+static const struct pinstat_kv *line_kv(const struct pinstat_line *l,
+					const char *key)
+{
+	size_t i;
+
+	for (i = 0; l && i < l->nr; i++)
+		if (!strcmp(l->kv[i].key, key))
+			return &l->kv[i];
+	return NULL;
+}
+
+/* @out, in @kv[JOIN_MAX]: @keys' pairs, of @a where it has them, else @b. */
+static void join_line(const char *const *keys, size_t nr_keys,
+		      const struct pinstat_line *a, const struct pinstat_line *b,
+		      struct pinstat_kv *kv, struct pinstat_line *out)
+{
+	const struct pinstat_kv *p;
+	size_t i;
+
+	out->kv = kv;
+	out->nr = 0;
+	for (i = 0; i < nr_keys && i < JOIN_MAX; i++) {
+		p = line_kv(a, keys[i]) ?: line_kv(b, keys[i]);
+		if (p)
+			kv[out->nr++] = *p;
+	}
+}
+
+/* Is @hold on the folio that has page @pfn? */
+static bool hold_on(const struct pinstat_line *hold, unsigned long long pfn)
+{
+	unsigned long long first = line_num(hold, "pfn");
+	unsigned long long order = line_num(hold, "order");
+
+	return order < 64 && pfn >= first && pfn - first < 1ULL << order;
+}
+
+/* The folio line, from its first hold, opening the JSON object. */
+static void who_folio(const struct pinstat_line *hold)
+{
+	struct pinstat_kv kv[JOIN_MAX];
+	struct pinstat_line l;
+
+	join_line(folio_keys, ARRAY_SIZE(folio_keys), hold, NULL, kv, &l);
+	if (!json) {
+		table_line(&l);
+		return;
+	}
+	putchar('{');
+	json_pairs(&l, "holds");
+	printf(", \"holders\": [");
+}
+
+static int who_pfn(unsigned long long pfn)
+{
+	const struct pinstat_line *h;
+	struct pinstat_kv kv[JOIN_MAX];
+	struct pinstat_line l;
+	struct ledger lg;
+	size_t i, n = 0;
+	int ret;
+
+	ret = ledger_read(&lg, true);
+	if (ret)
+		return ret;
+	for (i = 0; i < lg.nr_holds; i++) {
+		h = &lg.holds[i];
+		if (!hold_on(h, pfn))
+			continue;
+		if (!n++)
+			who_folio(h);
+		join_line(holder_keys, ARRAY_SIZE(holder_keys), h,
+			  ledger_entry(&lg, h), kv, &l);
+		print_with_stack(&lg, &l, "holds", n == 1);
+	}
+	if (json && n)
+		printf("\n]}\n");
+	else if (json)
+		printf("{\"pfn\": %llu, \"holders\": []}\n", pfn);
+	else if (!n)
+		printf("no ledger entry holds pins on pfn %#llx\n", pfn);
+	ledger_free(&lg);
+	return EXIT_OK;
+}
+
+#define WHO_COLUMNS	"ADDR              PFN        ORDER FOREIGN  UNATTRIBUTED"
+
+/* Foreign pins of @r that no hold on its folio accounts for. */
+static unsigned long long unattributed(const struct ledger *lg,
+				       const struct pinstat_folio_record *r)
+{
+	unsigned long long held = 0;
+	size_t i;
+
+	for (i = 0; i < lg->nr_holds; i++)
+		if (line_num(&lg->holds[i], "pfn") == r->pfn)
+			held += line_num(&lg->holds[i], "pins");
+	return r->foreign_pins > held ? r->foreign_pins - held : 0;
+}
+
+/* The holders of folio @pfn as `who --pid` shows them. */
+static void who_holders(const struct ledger *lg, unsigned long long pfn)
+{
+	struct pinstat_kv kv[JOIN_MAX];
+	struct pinstat_line l;
+	size_t i, n = 0;
+
+	for (i = 0; i < lg->nr_holds; i++) {
+		if (line_num(&lg->holds[i], "pfn") != pfn)
+			continue;
+		join_line(holder_brief_keys, ARRAY_SIZE(holder_brief_keys),
+			  &lg->holds[i], NULL, kv, &l);
+		if (json) {
+			printf(n++ ? ", " : "");
+			json_line(&l, "holds");
+		} else {
+			printf("  ");
+			table_line(&l);
+		}
+	}
+}
+
+/* A record with foreign pins, and the holders of its folio. */
+static void who_record(const struct ledger *lg,
+		       const struct pinstat_folio_record *r, bool first)
+{
+	if (!json) {
+		printf("%#-17llx %#-10llx %5u %-8u %llu\n",
+		       (unsigned long long)r->addr, (unsigned long long)r->pfn,
+		       r->order, r->foreign_pins, unattributed(lg, r));
+		who_holders(lg, r->pfn);
+		return;
+	}
+	fprintf(stdout,
+		"%s{\"addr\": %llu, \"pfn\": %llu, \"order\": %u, \"foreign_pins\": %u, \"unattributed\": %llu, \"holders\": [",
+		first ? "\n  " : ",\n  ", (unsigned long long)r->addr,
+		(unsigned long long)r->pfn, r->order, r->foreign_pins,
+		unattributed(lg, r));
+	who_holders(lg, r->pfn);
+	printf("]}");
+}
+
+static int who_pid(const struct inspect_opts *o)
+{
+	struct pinstat_folio_record *recs;
+	struct ledger lg;
+	size_t nr, i, n = 0;
+	int ret;
+
+	/* INSPECT first: reading the ledger then applies the pins it saw. */
+	ret = inspect_records(o, &recs, &nr);
+	if (ret)
+		return ret;
+	ret = ledger_read(&lg, true);
+	if (ret)
+		goto free_recs;
+	if (json)
+		printf("{\"pid\": %d, \"runs\": [", o->pid);
+	else
+		puts(WHO_COLUMNS);
+	for (i = 0; i < nr; i++)
+		if (!(recs[i].flags & PINSTAT_FOLIO_NOT_PRESENT) &&
+		    recs[i].foreign_pins)
+			who_record(&lg, &recs[i], !n++);
+	if (json)
+		printf(n ? "\n]}\n" : "]}\n");
+	else
+		printf("%zu records with foreign pins in process %d\n", n,
+		       o->pid);
+	ledger_free(&lg);
+free_recs:
+	free(recs);
+	return ret;
+}
+
+struct who_opts {
+	struct inspect_opts in;
+	unsigned long long pfn;
+	bool by_pfn;
+};
+
+/* The options of `pinstat who`: EXIT_OK, or the exit code of a failure. */
+static int who_options(int argc, char **argv, struct who_opts *o)
+{
+	static const struct option opts[] = {
+		{ "pfn", required_argument, NULL, 'f' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "range", required_argument, NULL, 'r' },
+		{ "all", no_argument, NULL, 'a' },
+		{}
+	};
+	int opt, ret;
+	char *e;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'f') {
+			ret = inspect_option(opt, &o->in);
+			if (ret)
+				return ret;
+			continue;
+		}
+		errno = 0;
+		o->pfn = strtoull(optarg, &e, 0);
+		if (*e || e == optarg || optarg[0] == '-' || errno)
+			return fail(EXIT_USAGE, "bad pfn '%s'", optarg);
+		o->by_pfn = true;
+	}
+	if (optind != argc ||
+	    (o->by_pfn ? o->in.pid || o->in.range || o->in.all :
+			 !o->in.pid || o->in.all == o->in.range))
+		return fail(EXIT_USAGE,
+			    "usage: pinstat who --pfn PFN | --pid PID (--range START-END | --all)");
+	return EXIT_OK;
+}
+
+static int cmd_who(int argc, char **argv)
+{
+	struct who_opts o = {};
+	int ret;
+
+	ret = who_options(argc, argv, &o);
+	if (ret)
+		return ret;
+	return o.by_pfn ? who_pfn(o.pfn) : who_pid(&o.in);
 }
 
 int main(int argc, char **argv)
@@ -864,7 +1331,8 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "pin", cmd_pin }, { "summary", cmd_summary },
 		{ "pins", cmd_pins }, { "runs", cmd_runs },
-		{ "inspect", cmd_inspect },
+		{ "inspect", cmd_inspect }, { "ledger", cmd_ledger },
+		{ "who", cmd_who },
 	};
 	int i = 1, j, n = 1;
 	size_t c;
@@ -894,6 +1362,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], cmds[c].name))
 			return cmds[c].run(argc - i, argv + i);
 	return fail(EXIT_USAGE,
-		    "unknown command '%s' (pin, summary, pins, runs, inspect; --help)",
+		    "unknown command '%s' (pin, summary, pins, runs, inspect, ledger, who; --help)",
 		    argv[i]);
 }

@@ -39,6 +39,7 @@ lines() {
 	got=$(wc -l < /tmp/cli.match)
 	if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name ($got lines, want $want)"; fi
 }
+skip() { n=$((n + 1)); echo "ok $n - cli: $1 # SKIP $2"; }
 valid_json() { check "$1: valid JSON" json_check < "$out"; }
 rejects() { ! json_check < "$1" 2> /dev/null; }
 # wait_for FILE TEXT: up to 10 s for a background command to print TEXT
@@ -57,6 +58,8 @@ echo "TAP version 13"
 run 0 "--help" pinstat --help
 lines "--help shows every subcommand and the exit codes" 1 "$out" "inspect --pid PID"
 lines "--help documents exit status 3" 1 "$out" "3 pinstat.ko is not loaded"
+lines "--help shows ledger and who" 3 "$out" "pinstat \[--json\] (ledger|who) "
+lines "--help documents exit status 5" 1 "$out" "5 the pin ledger is off"
 
 # json_check itself: RFC 8259 wants strings in UTF-8 (RFC 3629).
 printf '["a\303\251 \342\202\254 \360\237\230\200 \364\217\277\277 \355\237\277"]' > /tmp/cli.utf8
@@ -81,6 +84,10 @@ lines "reversed range: the message names it" 1 "$err" "bad range"
 run 1 "inspect of a process that does not exist" pinstat inspect --pid 4000000 --all
 lines "no such process: the message names it" 1 "$err" "no process 4000000"
 run 1 "runs of an unknown handle" pinstat runs 999999
+run 2 "who without --pfn or --pid" pinstat who
+run 2 "who with both --pfn and --pid" pinstat who --pfn 0x1000 --pid 1 --all
+run 2 "who --pid without --range or --all" pinstat who --pid 1
+run 2 "ledger with a bad --older-than" pinstat ledger --older-than soon
 
 # pin: a table, then JSON.
 run 0 "pin --kind thp --size 4M" pinstat pin --kind thp --size 4M
@@ -166,6 +173,96 @@ want=$(printf '"name": "/memfd:acc\357\277\275\357\277\275-\303\251-\\u0001 (del
 check "inspect --json: the name's bad bytes are U+FFFD, \\u0001 escaped, UTF-8 kept" \
 	grep -qF "$want" "$out"
 kill -TERM "$memfd"; wait "$memfd"
+
+# The pin ledger names a foreign pinner: io_uring's fixed buffer of
+# iouring_hold, 16 small pages pinned long-term by one call.  The ledger
+# is turned on once and off once: toggling it while io_uring pins and
+# unpins is not what this tests.
+ledger_cases() {
+	ledger=/sys/kernel/debug/pinstat/ledger_enable
+	if ! echo 1 2> /dev/null > "$ledger"; then
+		skip "pin ledger" "it cannot be turned on (no kretprobes?)"
+		return
+	fi
+	rm -f /tmp/cli.ring.in /tmp/cli.ring.out
+	mkfifo /tmp/cli.ring.in
+	iouring_hold --small --size 64K < /tmp/cli.ring.in > /tmp/cli.ring.out 2>&1 &
+	ring=$!
+	exec 3> /tmp/cli.ring.in
+	wait_for /tmp/cli.ring.out '^registered'
+	if grep -q '^registered' /tmp/cli.ring.out; then
+		ledger_held
+		echo >&3
+		wait_for /tmp/cli.ring.out '^unregistered'
+		ledger_released
+	else
+		skip "pin ledger of io_uring" "iouring_hold: $(head -n 1 /tmp/cli.ring.out)"
+	fi
+	exec 3>&-
+	wait "$ring"
+	echo 0 > "$ledger"
+	run 5 "who --pfn with the ledger off" pinstat who --pfn "${pfn:-0x1000}"
+	lines "ledger off: the message says how to turn it on" 1 "$err" \
+		"the pin ledger is off \(echo 1 > .*/ledger_enable\)"
+	run 5 "who --pid with the ledger off" pinstat who --pid "$$" --all
+	run 5 "ledger with the ledger off" pinstat ledger --json
+}
+
+# A frame line under the entry of process $1 in the table in $out
+frames_under() { grep -A1 "^id=[0-9]* tgid=$1 " "$out" | grep -q '^  [^ ]'; }
+
+# iouring_hold's pins held: ledger and who name it.
+ledger_held() {
+	addr=$(sed -n 's/^registered .* addr=\(0x[0-9a-f]*\) .*/\1/p' /tmp/cli.ring.out)
+	range="$addr-$((addr + 65536))"
+	run 0 "ledger" pinstat ledger
+	lines "ledger: iouring_hold's entry, long-term, 16 pages" 1 "$out" \
+		"^id=[0-9]+ tgid=$ring " " flags=write,longterm " " pages=16 " " comm=iouring_hold\$"
+	check "ledger: its stack's frames indented under it" frames_under "$ring"
+	run 0 "ledger --json" pinstat ledger --json
+	valid_json "ledger --json"
+	lines "ledger --json: flags, via and comm strings, stack_frames an array" 1 "$out" \
+		"\"tgid\": $ring," '"flags": "write,longterm",' '"via": "pin_user_pages[a-z_]*",' \
+		'"pins": 16,' '"comm": "iouring_hold", "stack_frames": \["[^"]+"'
+	run 0 "ledger --longterm" pinstat ledger --longterm
+	lines "ledger --longterm: the entry" 1 "$out" "^id=[0-9]+ tgid=$ring "
+	run 0 "ledger --older-than 3600" pinstat ledger --older-than 3600
+	lines "ledger --older-than 3600: not the entry" 0 "$out" "^id=[0-9]+ tgid=$ring "
+
+	run 0 "who --pid --range" pinstat who --pid "$ring" --range "$range"
+	lines "who --pid: 16 folios with foreign pins, none unattributed" 16 "$out" \
+		"^0x[0-9a-f]+ +0x[0-9a-f]+ +[0-9]+ +[1-9][0-9]* +0\$"
+	lines "who --pid: iouring_hold holds each" 16 "$out" \
+		"^  id=[0-9]+ tgid=$ring pins=1 comm=iouring_hold\$"
+	run 0 "who --pid --range --json" pinstat who --json --pid "$ring" --range "$range"
+	valid_json "who --pid --json"
+	lines "who --pid --json: unattributed 0, iouring_hold the holder" 16 "$out" \
+		"\"unattributed\": 0, \"holders\": \[\{\"id\": [0-9]+, \"tgid\": $ring, \"pins\": 1, \"comm\": \"iouring_hold\"\}\]"
+
+	run 0 "inspect of iouring_hold's buffer" pinstat inspect --pid "$ring" --range "$range"
+	pfn=$(awk '/^0x/ { print $2; exit }' "$out")
+	run 0 "who --pfn $pfn" pinstat who --pfn "$pfn"
+	lines "who --pfn: the folio" 1 "$out" "^pfn=$pfn order=[0-9]+ folio_foreign_pins=[1-9]"
+	lines "who --pfn: iouring_hold holds it, long-term" 1 "$out" \
+		"^id=[0-9]+ tgid=$ring .* flags=write,longterm via=[a-z_]+ .* pins=1 .*comm=iouring_hold\$"
+	run 0 "who --pfn --json" pinstat --json who --pfn "$pfn"
+	valid_json "who --pfn --json"
+	lines "who --pfn --json: the holder and its stack" 1 "$out" \
+		"\"tgid\": $ring," '"flags": "write,longterm",' '"stack_frames": \["'
+}
+
+# iouring_hold's pins released: the ledger forgets them.
+ledger_released() {
+	run 0 "ledger after the unregister" pinstat ledger
+	lines "ledger: iouring_hold's entry is gone" 0 "$out" "^id=[0-9]+ tgid=$ring "
+	run 0 "who --pfn after the unregister" pinstat who --pfn "$pfn"
+	lines "who --pfn: no entry holds it" 1 "$out" "^no ledger entry holds pins on pfn $pfn\$"
+	run 0 "who --pfn --json after the unregister" pinstat who --pfn "$pfn" --json
+	valid_json "who --pfn --json, no holder"
+	lines "who --pfn --json: no holders" 1 "$out" '"holders": \[\]'
+}
+
+ledger_cases
 
 # Permission: debugfs and the device are root's.
 mkdir -p /etc && grep -q '^nobody:' /etc/passwd 2>/dev/null ||
