@@ -84,10 +84,12 @@ collect "" "$log"
 # failure can be replayed; -s on the command line of pinstat-stress and
 # pinstat-fuzz changes them.
 selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test'
-# pinstat_pinner_test needs the test module pinstat_pinner.ko, which the
-# guest carries in /opt/pinstat (scripts/build-test-modules.sh).
+# pinstat_pinner_test and pinstat_ledger_test need the test module
+# pinstat_pinner.ko, which the guest carries in /opt/pinstat
+# (scripts/build-test-modules.sh).
 pinner_cmd="if insmod /opt/pinstat/pinstat_pinner.ko; then
 	pinstat_pinner_test || rc=1
+	pinstat_ledger_test || rc=1
 	rmmod pinstat_pinner || { echo 'not ok - rmmod pinstat_pinner'; rc=1; }
 else
 	echo 'not ok - insmod pinstat_pinner.ko'; rc=1

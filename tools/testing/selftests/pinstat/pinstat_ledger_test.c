@@ -9,7 +9,10 @@
  * unregistered.  Also: pinstat's own pins never appear; pins from before
  * the ledger was on are unmatched, never named; the byte limit drops pins
  * without failing the caller; turning it on and off leaks nothing; no
- * probe is registered while it is off.
+ * probe is registered while it is off.  With the test module
+ * pinstat_pinner.ko: each pin entry point is recorded under its name and
+ * each unpin entry point takes its pins off; a release no probe sees is
+ * trimmed by the next reconciliation, never left named.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,11 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "session_fixture.h"
+#include "test_modules/pinstat_pinner.h"
 
 #define KPROBE_LIST	"/sys/kernel/debug/kprobes/list"
 
@@ -367,6 +372,120 @@ TEST_F(ledger, on_and_off_again)
 	ASSERT_EQ(0, ledger_set(1));
 	EXPECT_EQ(0, pinstat_summary("ledger_entries"));
 	EXPECT_EQ(0, pinstat_summary("ledger_pins"));
+	pinstat_buf_free(&buf);
+}
+
+
+/* Pin @len bytes at @addr through the test module; its id or -errno. */
+static int pinner_pin(int fd, void *addr, size_t len, unsigned int via)
+{
+	struct pinstat_pinner_pin a = {
+		.addr = (unsigned long)addr,
+		.nr_pages = len / PAGE_SZ,
+		.via = via,
+		.flags = PINSTAT_PINNER_WRITE,
+	};
+
+	return ioctl(fd, PINSTAT_PINNER_IOC_PIN, &a) ? -errno : (int)a.id;
+}
+
+static int pinner_unpin(int fd, int id, unsigned int via)
+{
+	struct pinstat_pinner_unpin a = { .id = id, .via = via };
+
+	return ioctl(fd, PINSTAT_PINNER_IOC_UNPIN, &a) ? -errno : 0;
+}
+
+static const struct {
+	unsigned int pin_via;
+	const char *pin_name;
+	unsigned int unpin_via;
+} pinner_paths[] = {
+	{ PINSTAT_PINNER_PIN_USER_PAGES, "pin_user_pages",
+	  PINSTAT_PINNER_UNPIN_USER_PAGE },
+	{ PINSTAT_PINNER_PIN_USER_PAGES_FAST, "pin_user_pages_fast",
+	  PINSTAT_PINNER_UNPIN_USER_PAGES },
+	{ PINSTAT_PINNER_PIN_USER_PAGES_FAST_ONLY, "pin_user_pages_fast_only",
+	  PINSTAT_PINNER_UNPIN_USER_PAGES_DIRTY_LOCK },
+	{ PINSTAT_PINNER_PIN_USER_PAGES_REMOTE, "pin_user_pages_remote",
+	  PINSTAT_PINNER_UNPIN_USER_PAGES_DIRTY_LOCK_CLEAN },
+	{ PINSTAT_PINNER_PIN_USER_PAGES_UNLOCKED, "pin_user_pages_unlocked",
+	  PINSTAT_PINNER_UNPIN_USER_PAGE_RANGE_DIRTY_LOCK },
+	{ PINSTAT_PINNER_PIN_USER_PAGES_FAST, "pin_user_pages_fast",
+	  PINSTAT_PINNER_UNPIN_FOLIO },
+	{ PINSTAT_PINNER_PIN_USER_PAGES_FAST, "pin_user_pages_fast",
+	  PINSTAT_PINNER_UNPIN_FOLIOS },
+	{ PINSTAT_PINNER_PIN_USER_PAGES_FAST, "pin_user_pages_fast",
+	  PINSTAT_PINNER_UNPIN_USER_FOLIO },
+};
+
+static int pinner_open(struct __test_metadata *_metadata)
+{
+	int fd = open(PINSTAT_PINNER_DEV, O_RDWR);
+
+	if (fd < 0)
+		SKIP(return -1, PINSTAT_PINNER_DEV ": pinstat_pinner.ko is not loaded");
+	return fd;
+}
+
+/* Each pin entry point named, each unpin entry point seen, on a THP. */
+TEST_F(ledger, every_entry_point)
+{
+	struct pinstat_buf buf;
+	unsigned int i, seen = 0;
+	struct entry e;
+	int fd, id;
+
+	fd = pinner_open(_metadata);
+	if (fd < 0)
+		return;
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_THP, SZ_2M));
+	for (i = 0; i < ARRAY_SIZE(pinner_paths); i++) {
+		id = pinner_pin(fd, buf.addr, buf.len, pinner_paths[i].pin_via);
+		if (id == -EOPNOTSUPP)
+			continue;
+		ASSERT_GE(id, 0) TH_LOG("path %u: %s", i, strerror(-id));
+		ASSERT_EQ(1, entry_of(getpid(), &e));
+		EXPECT_STREQ(pinner_paths[i].pin_name, e.via);
+		EXPECT_EQ(512, e.pins);
+		EXPECT_STREQ("write", e.flags);
+		if (pinner_unpin(fd, id, pinner_paths[i].unpin_via) == -EOPNOTSUPP) {
+			EXPECT_EQ(0, pinner_unpin(fd, id,
+						  PINSTAT_PINNER_UNPIN_USER_PAGES));
+			continue;
+		}
+		EXPECT_EQ(0, entry_of(getpid(), &e))
+			TH_LOG("%s released by unpin via %u", e.via,
+			       pinner_paths[i].unpin_via);
+		seen++;
+	}
+	TH_LOG("%u pin and unpin pairs seen", seen);
+	EXPECT_GE(seen, 5);
+	EXPECT_EQ(self->trimmed, pinstat_summary("ledger_trimmed_pins"));
+	EXPECT_EQ(self->unmatched, pinstat_summary("ledger_unmatched_pins"));
+	close(fd);
+	pinstat_buf_free(&buf);
+}
+
+/* A release no probe sees: the next query trims it, names nobody. */
+TEST_F(ledger, invisible_release_is_reconciled)
+{
+	struct pinstat_buf buf;
+	struct entry e;
+	int fd, id;
+
+	fd = pinner_open(_metadata);
+	if (fd < 0)
+		return;
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_THP, SZ_2M));
+	id = pinner_pin(fd, buf.addr, buf.len,
+			PINSTAT_PINNER_PIN_USER_PAGES_FAST);
+	ASSERT_GE(id, 0);
+	ASSERT_EQ(0, pinner_unpin(fd, id, PINSTAT_PINNER_UNPIN_INVISIBLE));
+	EXPECT_EQ(0, entry_of(getpid(), &e));
+	EXPECT_EQ(self->trimmed + 512, pinstat_summary("ledger_trimmed_pins"));
+	EXPECT_EQ(0, pinstat_summary("ledger_pins"));
+	close(fd);
 	pinstat_buf_free(&buf);
 }
 
