@@ -202,8 +202,9 @@ FIXTURE_TEARDOWN(ledger)
 	SESSION_CLOSE(&self->s);
 }
 
+/* @self is FIXTURE_DATA(ledger), spelled out for checkpatch. */
 static void io_uring_named(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(ledger) *self,
+			   struct _test_data_ledger *self,
 			   enum pinstat_buf_kind kind, size_t len)
 {
 	long long foreign, held, unattributed;
@@ -223,9 +224,10 @@ static void io_uring_named(struct __test_metadata *_metadata,
 	ASSERT_EQ(1, entry_of(getpid(), &e));
 	foreign = foreign_pins(_metadata, self->s.fd, &buf);
 	held = holds_of(e.id, &unattributed);
-	TH_LOG("%s: entry %lld comm=%s via=%s flags=%s pins=%lld pages=%lld folios=%lld; folios' foreign pins %lld",
+	TH_LOG("%s: entry %lld comm=%s via=%s flags=%s pins=%lld folios=%lld",
 	       pinstat_buf_kind_str(kind), e.id, e.comm, e.via, e.flags,
-	       e.pins, e.pages, e.folios, foreign);
+	       e.pins, e.folios);
+	TH_LOG("folios' foreign pins %lld", foreign);
 	EXPECT_STREQ("write,longterm", e.flags);
 	EXPECT_TRUE(!strcmp(e.via, "pin_user_pages") ||
 		    !strcmp(e.via, "pin_user_pages_fast"));
@@ -374,7 +376,6 @@ TEST_F(ledger, on_and_off_again)
 	EXPECT_EQ(0, pinstat_summary("ledger_pins"));
 	pinstat_buf_free(&buf);
 }
-
 
 /* Pin @len bytes at @addr through the test module; its id or -errno. */
 static int pinner_pin(int fd, void *addr, size_t len, unsigned int via)
