@@ -52,7 +52,7 @@ def layout_str(f):
 
 def parse(log):
     pins, layouts, inspects, folios, traces = {}, {}, {}, {}, {}
-    guest, traced, stalls = None, None, []
+    guest, traced, stalls, ledger = None, None, [], {}
     pinned, stress = [], []
     for line in open(log, errors="replace"):
         line = line.strip()
@@ -64,6 +64,9 @@ def parse(log):
         elif line.startswith("pin "):
             f = kv(line)
             pins.setdefault(f["row"], []).append(f)
+        elif line.startswith("ledger "):
+            f = kv(line)
+            ledger.setdefault(f["row"], []).append(f)
         elif line.startswith("inspect "):
             f = kv(line)
             inspects.setdefault(f["kind"], []).append(f)
@@ -83,7 +86,7 @@ def parse(log):
             folios[f["kind"]] = {"read_ns": int(f["read_ns"]),
                                  "read_bytes": int(f["read_bytes"])}
     return (guest, pins, layouts, inspects, folios, traces, stalls,
-            pinned, stress)
+            pinned, stress, ledger)
 
 
 def trace_line(line, traces, kind):
@@ -368,9 +371,49 @@ def print_targets(release, tgts, lone):
               f"them REPORT {lone['stress_reports_per_s']:.0f})")
 
 
+# Issue 12: gup_test's pin+unpin with the ledger on against off.
+LEDGER_TARGETS = {"anon-4k": 1.25, "thp": 1.10, "hugetlb-2m": 1.10}
+
+
+def ledger_rows(ledger):
+    """Per row: medians of off, on, off again, and the ratios."""
+    rows = []
+    for name, rounds in ledger.items():
+        off = stats([int(r["off_ns"]) for r in rounds])
+        on = stats([int(r["on_ns"]) for r in rounds])
+        off2 = stats([int(r["off2_ns"]) for r in rounds])
+        rows.append({"row": name, "bytes": int(rounds[0]["bytes"]),
+                     "off": off, "on": on, "off2": off2,
+                     "on_ratio": ratio(on, off),
+                     "off_ratio": ratio(off2, off),
+                     "target": LEDGER_TARGETS.get(name)})
+    return rows
+
+
+def print_ledger(rows):
+    if not rows:
+        return
+    print("\npin ledger: gup_test PIN_FAST_BENCHMARK with the ledger off, "
+          "on, off again (medians, us)")
+    print(f"{'row':12} {'MiB':>5} {'off':>9} {'on':>9} {'off again':>9} "
+          f"{'on/off':>7} {'target':>7} {'off/off':>8}")
+    for r in rows:
+        t = r["target"]
+        met = "" if t is None or r["on_ratio"] is None else (
+            " met" if r["on_ratio"] <= t else " NOT met")
+        print(f"{r['row']:12} {r['bytes'] >> 20:>5} "
+              f"{r['off']['median'] / 1e3:>9.0f} "
+              f"{r['on']['median'] / 1e3:>9.0f} "
+              f"{r['off2']['median'] / 1e3:>9.0f} "
+              f"{num(r['on_ratio']):>7} "
+              f"{'-' if t is None else '<= %.2f' % t:>7}"
+              f" {num(r['off_ratio']):>7}{met}")
+
+
 def main(log, release, out):
     (guest, pins, layouts, inspects, folios, traces, stalls, pinned,
-     stress) = parse(log)
+     stress, ledger) = parse(log)
+    lrows = ledger_rows(ledger)
     rows = pin_rows(pins, layouts)
     irows = inspect_rows(inspects)
     if not rows:
@@ -381,12 +424,13 @@ def main(log, release, out):
            "inspect": irows, "inspect_traced": traces,
            "folios_read": folios, "stalls": stalls,
            "targets": tgts, "lone_report": lone,
-           "inspect_pinned": pinned, "stress": stress}
+           "inspect_pinned": pinned, "stress": stress, "ledger": lrows}
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     print_pins(release, rows)
     print_inspects(irows, folios, traces)
     print_targets(release, tgts, lone)
+    print_ledger(lrows)
     if stalls:
         lost = " / ".join(f"{100 * x['lost_ns'] / x['of_ns']:.0f}%"
                           for x in stalls)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest (scripts/bench.sh puts it there): per row, REPS
 # rounds of pinstat and gup_test on one buffer, the side going first
-# alternating (pinstat-bench drives gup_test.ko's ioctl itself); then
+# alternating (pinstat-bench drives gup_test.ko's ioctl itself); gup_test
+# with the pin ledger off and on; then
 # INSPECT of another process's memory against reading it through pagemap,
 # INSPECT of its 4 KiB pages while it pins them through pinstat (every
 # record's own pins counted), the debugfs "runs" read of it pinned, and one
@@ -25,6 +26,10 @@ for row in "anon-4k" "thp" "thp -o 512" "hugetlb-2m"; do
 	./pinstat-bench -r "$reps" -m 256 -k $row || { rc=1; break; }
 done
 [ $rc = 0 ] && { ./pinstat-bench -r "$reps" -m 1024 -k hugetlb-1g || rc=1; }
+# The pin ledger's cost to gup_test: off, on, off again.
+for row in "anon-4k" "thp" "hugetlb-2m"; do
+	[ $rc = 0 ] && { ./pinstat-bench -L -r "$reps" -m 256 -k $row || rc=1; }
+done
 ./pinstat-bench -S
 mkdir -p /sys/kernel/tracing
 mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null

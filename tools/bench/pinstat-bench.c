@@ -7,6 +7,7 @@
  *
  * usage: pinstat-bench -k KIND [-m MiB] [-o KiB] [-r ROUNDS]
  *        pinstat-bench -I [-m MiB] [-r ROUNDS] [-P ROUNDS] [-F] [-T]
+ *        pinstat-bench -L -k KIND [-m MiB] [-r ROUNDS]
  *        pinstat-bench -S
  *
  * -k: PIN + UNPIN against gup_test's PIN_FAST_BENCHMARK on the very same
@@ -26,6 +27,11 @@
  * "runs" while the child pins each range; -T traces one more INSPECT of
  * each range with the function_graph tracer (tracefs mounted at
  * /sys/kernel/tracing) and prints the trace.
+ *
+ * -L: the cost of pinstat's pin ledger to other kernel code: gup_test's
+ * PIN_FAST_BENCHMARK on a buffer of KIND, with the ledger off, on, and
+ * off again (debugfs ledger_enable), the order of the first two
+ * alternating every round; the second "off" measures the noise.
  *
  * -S: how much of one second a busy loop lost in stalls of 1 ms or more.
  *
@@ -274,6 +280,78 @@ static int bench_pin(const struct row *r, size_t len, int rounds)
 	close(gfd);
 	close(fd);
 	return 0;
+}
+
+static int ledger_set(int on)
+{
+	int fd = open(PINSTAT_DEBUGFS "/ledger_enable", O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, on ? "1" : "0", 1);
+	close(fd);
+	return n == 1 ? 0 : -errno;
+}
+
+static int run_gup_ledger(int gfd, const struct pinstat_buf *buf, int on,
+			  struct side *s)
+{
+	int ret = ledger_set(on);
+
+	return ret ? ret : run_gup(gfd, buf, s);
+}
+
+/*
+ * gup_test with the ledger off and on, alternating which goes first, and
+ * off again; one untimed round of each first.
+ */
+static int bench_ledger(const struct row *r, size_t len, int rounds)
+{
+	struct side off, on, off2;
+	struct pinstat_buf buf;
+	int gfd, ret, i;
+
+	gfd = open(GUP_TEST_FILE, O_RDWR | O_CLOEXEC);
+	if (gfd < 0) {
+		perror("open " GUP_TEST_FILE);
+		return 1;
+	}
+	ret = pinstat_buf_alloc(&buf, r->kind, len);
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", r->name, strerror(-ret));
+		return 1;
+	}
+	ret = run_gup_ledger(gfd, &buf, 1, &on);
+	if (!ret)
+		ret = run_gup_ledger(gfd, &buf, 0, &off);
+	for (i = 0; !ret && i < rounds; i++) {
+		int on_first = i & 1;
+
+		if (on_first)
+			ret = run_gup_ledger(gfd, &buf, 1, &on);
+		if (!ret)
+			ret = run_gup_ledger(gfd, &buf, 0, &off);
+		if (!ret && !on_first)
+			ret = run_gup_ledger(gfd, &buf, 1, &on);
+		if (!ret)
+			ret = run_gup_ledger(gfd, &buf, 0, &off2);
+		if (ret)
+			break;
+		printf("ledger row=%s round=%d first=%s bytes=%zu", r->name, i,
+		       on_first ? "on" : "off", len);
+		printf(" off_ns=%lld on_ns=%lld off2_ns=%lld", off.kernel_ns,
+		       on.kernel_ns, off2.kernel_ns);
+		printf(" on_get_ns=%lld on_put_ns=%lld off_get_ns=%lld off_put_ns=%lld\n",
+		       on.a_ns, on.b_ns, off.a_ns, off.b_ns);
+		fflush(stdout);
+	}
+	if (ret)
+		fprintf(stderr, "%s: ledger: %s\n", r->name, strerror(-ret));
+	ledger_set(0);
+	pinstat_buf_free(&buf);
+	close(gfd);
+	return !!ret;
 }
 
 /* What one pass over a range saw: both ways must agree on it. */
@@ -831,10 +909,11 @@ int main(int argc, char **argv)
 {
 	struct row r = { .name = NULL, .kind = BUF_ANON };
 	int opt, rounds = 7, inspect = 0, pinned = 0, folios = 0, trace = 0;
+	int ledger = 0;
 	size_t mib = 256, off_kib = 0;
 	static char name[32];
 
-	while ((opt = getopt(argc, argv, "k:m:o:r:IP:FTS")) != -1) {
+	while ((opt = getopt(argc, argv, "k:m:o:r:IP:FTLS")) != -1) {
 		switch (opt) {
 		case 'k':
 			if (parse_kind(optarg, &r.kind)) {
@@ -864,6 +943,9 @@ int main(int argc, char **argv)
 		case 'T':
 			trace = 1;
 			break;
+		case 'L':
+			ledger = 1;
+			break;
 		case 'S':
 			return stall_gauge();
 		default:
@@ -881,11 +963,14 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "thp-off%zuk", off_kib);
 		r.name = name;
 	}
+	if (ledger)
+		return bench_ledger(&r, mib << 20, rounds);
 	return bench_pin(&r, mib << 20, rounds);
 usage:
 	fprintf(stderr,
 		"usage: %s -k KIND [-m MiB] [-o KiB] [-r ROUNDS]\n"
 		"       %s -I [-m MiB] [-r ROUNDS] [-P ROUNDS] [-F] [-T]\n"
-		"       %s -S\n", argv[0], argv[0], argv[0]);
+		"       %s -L -k KIND [-m MiB] [-r ROUNDS]\n"
+		"       %s -S\n", argv[0], argv[0], argv[0], argv[0]);
 	return 2;
 }

@@ -490,4 +490,67 @@ TEST_F(ledger, invisible_release_is_reconciled)
 	pinstat_buf_free(&buf);
 }
 
+static long long vmstat_read(const char *key)
+{
+	char name[64];
+	long long v, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2)
+		if (!strcmp(name, key))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/*
+ * O_DIRECT reads from a ramdisk: on 6.12 the block layer pins each
+ * buffer with pin_user_pages_fast() and releases it when the bio ends, so
+ * every call is recorded and nothing stays; 6.1 takes references, not
+ * pins, so nothing is recorded at all.  Which one the kernel does is read
+ * from nr_foll_pin_acquired, not from its version.
+ */
+static void odirect_reads(struct __test_metadata *_metadata,
+			  struct _test_data_ledger *self,
+			  enum pinstat_buf_kind kind)
+{
+	long long calls = pinstat_summary("ledger_pin_calls");
+	long long acquired = vmstat_read("nr_foll_pin_acquired");
+	struct pinstat_buf buf;
+	struct entry e;
+	int fd, i;
+
+	fd = open("/dev/ram0", O_RDONLY | O_DIRECT);
+	if (fd < 0)
+		SKIP(return, "no /dev/ram0 (insmod brd.ko): %s", strerror(errno));
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, kind, SZ_2M));
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ((ssize_t)SZ_64K,
+			  pread(fd, (char *)buf.addr + i * SZ_4K, SZ_64K,
+				i * SZ_64K));
+	close(fd);
+	acquired = vmstat_read("nr_foll_pin_acquired") - acquired;
+	calls = pinstat_summary("ledger_pin_calls") - calls;
+	TH_LOG("%s: 64 O_DIRECT reads: %lld pins taken, %lld pin calls recorded",
+	       pinstat_buf_kind_str(kind), acquired, calls);
+	/* EXPECT_*() is two statements: no bare if/else around it. */
+	EXPECT_TRUE(acquired > 0 ? calls >= 64 : calls == 0);
+	EXPECT_EQ(0, entry_of(getpid(), &e));
+	EXPECT_EQ(self->trimmed, pinstat_summary("ledger_trimmed_pins"));
+	EXPECT_EQ(self->unmatched, pinstat_summary("ledger_unmatched_pins"));
+	pinstat_buf_free(&buf);
+}
+
+TEST_F(ledger, odirect_short_term_pins_come_and_go_on_thp)
+{
+	odirect_reads(_metadata, self, BUF_THP);
+}
+
+TEST_F(ledger, odirect_short_term_pins_come_and_go_on_small_pages)
+{
+	odirect_reads(_metadata, self, BUF_ANON);
+}
+
 TEST_HARNESS_MAIN
