@@ -6,8 +6,9 @@
  * applies them here in their global order, in process context, under the
  * book lock.  A pin call becomes an entry with one hold per folio it
  * pinned; an unpin takes pins off holds of its folios, preferring, among
- * the entries older than it, one whose pages contain the unpinned ones,
- * then one of the same process, then a short-term one, then the newest.
+ * the entries older than it, one of the same process whose pages contain
+ * the unpinned ones, then any whose pages do, then one of the same
+ * process, then a short-term one, then the newest.
  *
  * The book drifts: pins taken before it was on, releases it cannot see,
  * events it had to drop.  So every query first reconciles each folio it
@@ -48,6 +49,7 @@ static DEFINE_XARRAY_ALLOC1(pinstat_ledger_stack_ids);	/* id -> stack */
 static u32 pinstat_ledger_next_stack;
 static DEFINE_HASHTABLE(pinstat_ledger_stacks, 10);	/* frames -> stack */
 static struct pinstat_ledger_counts pinstat_ledger_book_counts;
+static u64 pinstat_ledger_gen;	/* reconciliations so far */
 
 /* Written by the probes. */
 static atomic64_t pinstat_ledger_seq;
@@ -57,7 +59,8 @@ static atomic64_t pinstat_ledger_dropped_pins;
 static void pinstat_ledger_drain_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pinstat_ledger_drain, pinstat_ledger_drain_work);
 static void pinstat_ledger_kick_fn(struct irq_work *work);
-static struct irq_work pinstat_ledger_kick_work;
+static struct irq_work pinstat_ledger_kick_work =
+	IRQ_WORK_INIT(pinstat_ledger_kick_fn);
 static unsigned long pinstat_ledger_kicked;
 #define PINSTAT_KICKED	0	/* a drain is due */
 #define PINSTAT_URGENT	1	/* a ring is half full: drain now */
@@ -266,8 +269,12 @@ static void pinstat_hold_release(struct pinstat_ledger_hold *h, u32 pins,
 		pinstat_entry_free(e);
 }
 
-/* Trim @pins pins off @lf's holds, oldest first; free @lf if left empty. */
-static void pinstat_folio_trim(struct pinstat_ledger_folio *lf, u64 pins)
+/*
+ * Trim @pins pins off @lf's holds of entries numbered up to @seq, oldest
+ * first; free @lf if left empty.
+ */
+static void pinstat_folio_trim(struct pinstat_ledger_folio *lf, u64 pins,
+			       u64 seq)
 {
 	struct pinstat_ledger_hold *h, *next;
 	u32 take;
@@ -275,6 +282,8 @@ static void pinstat_folio_trim(struct pinstat_ledger_folio *lf, u64 pins)
 	list_for_each_entry_safe(h, next, &lf->holds, folio_node) {
 		if (!pins)
 			break;
+		if (h->entry->seq > seq)
+			continue;
 		take = min_t(u64, pins, h->pins);
 		pinstat_ledger_book_counts.trimmed_pins += take;
 		pins -= take;
@@ -291,7 +300,7 @@ static struct pinstat_ledger_folio *pinstat_folio_of_run(const struct pinstat_le
 
 	if (lf && lf->order != r->order) {
 		/* A folio with pins is never freed: those holds are stale. */
-		pinstat_folio_trim(lf, lf->pins);
+		pinstat_folio_trim(lf, lf->pins, U64_MAX);
 		lf = NULL;
 	}
 	if (lf)
@@ -400,22 +409,36 @@ dropped:
 	c->dropped_pins += lost;
 }
 
+/* Does @h hold the pages @r unpins? */
+static bool pinstat_hold_covers(const struct pinstat_ledger_hold *h,
+				const struct pinstat_ledger_run *r)
+{
+	return r->first_page != PINSTAT_LEDGER_PAGE_UNKNOWN &&
+	       r->first_page >= h->first_page &&
+	       r->first_page + r->nr_pages <= h->first_page + h->nr_pages;
+}
+
+/* Preference rounds of an unpin among the holds of its folio. */
+#define PINSTAT_UNPIN_ROUNDS	5
+
 /* Should @h give up pins to unpin @r of @ev, in preference round @round? */
 static bool pinstat_hold_prefers(const struct pinstat_ledger_hold *h,
 				 const struct pinstat_ledger_event *ev,
 				 const struct pinstat_ledger_run *r,
 				 unsigned int round)
 {
+	bool same_process = ev->tgid && h->entry->tgid == ev->tgid;
+
 	if (h->entry->seq > ev->seq)
 		return false;
 	switch (round) {
 	case 0:
-		return r->first_page != PINSTAT_LEDGER_PAGE_UNKNOWN &&
-		       r->first_page >= h->first_page &&
-		       r->first_page + r->nr_pages <= h->first_page + h->nr_pages;
+		return same_process && pinstat_hold_covers(h, r);
 	case 1:
-		return ev->tgid && h->entry->tgid == ev->tgid;
+		return pinstat_hold_covers(h, r);
 	case 2:
+		return same_process;
+	case 3:
 		return !(h->entry->flags & PINSTAT_LEDGER_LONGTERM);
 	default:
 		return true;
@@ -435,7 +458,8 @@ static void pinstat_ledger_apply_unpin(struct pinstat_ledger_event *ev)
 		lf = xa_load(&pinstat_ledger_folios, runs[i].pfn);
 		if (lf && lf->order != runs[i].order)
 			lf = NULL;
-		for (round = 0; lf && need && round < 4; round++) {
+		for (round = 0; lf && need && round < PINSTAT_UNPIN_ROUNDS;
+		     round++) {
 			list_for_each_entry_safe_reverse(h, prev, &lf->holds,
 							 folio_node) {
 				if (!pinstat_hold_prefers(h, ev, &runs[i], round))
@@ -476,18 +500,22 @@ void pinstat_ledger_apply(struct pinstat_ledger_event *ev)
 }
 EXPORT_SYMBOL_IF_KUNIT(pinstat_ledger_apply);
 
-/* Apply what the rings hold, the book lock held. */
-static void pinstat_ledger_drain_locked(void)
+/* Apply the events numbered up to @up_to, the book lock held. */
+static void pinstat_ledger_drain_to(u64 up_to)
 {
-	u64 up_to;
-
 	lockdep_assert_held(&pinstat_ledger_book);
-	if (!pinstat_ledger_on)
-		return;
-	up_to = atomic64_read(&pinstat_ledger_seq);
-	/* Read the rings after the number: see pinstat_ledger_rings_drain(). */
+	if (pinstat_ledger_on)
+		pinstat_ledger_rings_drain(up_to, pinstat_ledger_apply);
+}
+
+/* The number of the newest event; the rings are read after it. */
+static u64 pinstat_ledger_seq_now(void)
+{
+	u64 seq = atomic64_read(&pinstat_ledger_seq);
+
+	/* See pinstat_ledger_rings_drain(). */
 	smp_mb();
-	pinstat_ledger_rings_drain(up_to, pinstat_ledger_apply);
+	return seq;
 }
 
 static void pinstat_ledger_drain_work(struct work_struct *work)
@@ -495,25 +523,33 @@ static void pinstat_ledger_drain_work(struct work_struct *work)
 	clear_bit(PINSTAT_URGENT, &pinstat_ledger_kicked);
 	clear_bit(PINSTAT_KICKED, &pinstat_ledger_kicked);
 	mutex_lock(&pinstat_ledger_book);
-	pinstat_ledger_drain_locked();
+	pinstat_ledger_drain_to(pinstat_ledger_seq_now());
 	mutex_unlock(&pinstat_ledger_book);
 }
 
-/* Pins of @lf's folio that are not pinstat's own; the own-pin lock held. */
-static void pinstat_folio_reconcile(struct pinstat_ledger_folio *lf)
+/*
+ * Read the pins of @lf's folio that are not pinstat's own into
+ * @lf->foreign, the own-pin lock held.  False when the folio is no longer
+ * the one the holds are on: then they are all trimmed.
+ */
+static bool pinstat_folio_count(struct pinstat_ledger_folio *lf, u64 gen)
 {
 	struct page *page = pfn_to_online_page(lf->pfn);
 	unsigned long pins, own;
 	struct folio *folio;
 
+	/* Device memory (fsdax, P2PDMA) is not online, yet pinned. */
+	if (!page && pfn_valid(lf->pfn) &&
+	    is_zone_device_page(pfn_to_page(lf->pfn)))
+		page = pfn_to_page(lf->pfn);
 	/*
 	 * No reference is taken: a folio with pins is neither freed nor
 	 * split, so a folio that changed under this read has lost them.
 	 */
 	folio = page ? page_folio(page) : NULL;
 	if (!folio || &folio->page != page || folio_order(folio) != lf->order) {
-		pinstat_folio_trim(lf, lf->pins);
-		return;
+		pinstat_folio_trim(lf, lf->pins, U64_MAX);
+		return false;
 	}
 	if (folio_test_large(folio))
 		pins = pinstat_folio_pincount(folio);
@@ -521,8 +557,21 @@ static void pinstat_folio_reconcile(struct pinstat_ledger_folio *lf)
 		pins = folio_ref_count(folio) / GUP_PIN_COUNTING_BIAS;
 	own = pinstat_registry_own_pins(lf->pfn);
 	lf->foreign = pins > own ? min_t(unsigned long, pins - own, U32_MAX) : 0;
-	if (lf->pins > lf->foreign)
-		pinstat_folio_trim(lf, lf->pins - lf->foreign);
+	lf->counted = gen;
+	return true;
+}
+
+/* Trim what holds older than @seq claim beyond @lf's counted pins. */
+static void pinstat_folio_reconcile(struct pinstat_ledger_folio *lf, u64 seq)
+{
+	struct pinstat_ledger_hold *h;
+	u64 held = 0;
+
+	list_for_each_entry(h, &lf->holds, folio_node)
+		if (h->entry->seq <= seq)
+			held += h->pins;
+	if (held > lf->foreign)
+		pinstat_folio_trim(lf, held - lf->foreign, seq);
 }
 
 /**
@@ -531,6 +580,12 @@ static void pinstat_folio_reconcile(struct pinstat_ledger_folio *lf)
  * Applies the events in the rings, then reconciles every folio of the
  * book with its pin count.  Unlock with pinstat_ledger_unlock().
  *
+ * The counts are read between two event numbers, S0 and S1, and the
+ * events up to S1 applied before they are compared: an unpin takes its
+ * number before it releases, so every release a count missed is applied
+ * by then, and only holds of pins taken before S0 (which every count
+ * includes) are held against it.
+ *
  * Return: 0, or -ENOMEM when pinstat's own pins cannot be counted (the
  * book is not locked then).
  */
@@ -538,17 +593,29 @@ int pinstat_ledger_lock_reconciled(void)
 {
 	struct pinstat_ledger_folio *lf;
 	unsigned long pfn;
+	u64 gen, seq;
 	int ret;
 
 	mutex_lock(&pinstat_ledger_book);
-	pinstat_ledger_drain_locked();
+	pinstat_ledger_drain_to(pinstat_ledger_seq_now());
 	ret = pinstat_registry_own_begin();
 	if (ret) {
 		mutex_unlock(&pinstat_ledger_book);
 		return ret;
 	}
+	gen = ++pinstat_ledger_gen;
+	seq = pinstat_ledger_seq_now();
 	xa_for_each(&pinstat_ledger_folios, pfn, lf)
-		pinstat_folio_reconcile(lf);
+		pinstat_folio_count(lf, gen);
+	smp_mb();	/* the counts are read before the next number */
+	pinstat_ledger_drain_to(pinstat_ledger_seq_now());
+	xa_for_each(&pinstat_ledger_folios, pfn, lf) {
+		/* New in the last drain: counted for its lines, not held to it. */
+		if (lf->counted != gen)
+			pinstat_folio_count(lf, gen);
+		else
+			pinstat_folio_reconcile(lf, seq);
+	}
 	pinstat_registry_own_end();
 	return 0;
 }
@@ -628,7 +695,7 @@ static void pinstat_ledger_forget(void)
 	unsigned long pfn;
 
 	xa_for_each(&pinstat_ledger_folios, pfn, lf)
-		pinstat_folio_trim(lf, lf->pins);
+		pinstat_folio_trim(lf, lf->pins, U64_MAX);
 	/* What was trimmed here was not released by a hidden path. */
 	pinstat_ledger_book_counts = (struct pinstat_ledger_counts){};
 }
@@ -691,10 +758,14 @@ int pinstat_ledger_enable(void)
 	return 0;
 
 free_rings:
-	WRITE_ONCE(pinstat_ledger_on, false);
+	/* The probes registered before the failure may have recorded. */
 	irq_work_sync(&pinstat_ledger_kick_work);
 	cancel_delayed_work_sync(&pinstat_ledger_drain);
+	mutex_lock(&pinstat_ledger_book);
+	WRITE_ONCE(pinstat_ledger_on, false);
+	pinstat_ledger_forget();
 	pinstat_ledger_rings_free();
+	mutex_unlock(&pinstat_ledger_book);
 unlock:
 	mutex_unlock(&pinstat_ledger_ctl);
 	return ret;
@@ -723,7 +794,7 @@ unlock:
 }
 
 /**
- * pinstat_ledger_init() - set up; turn the ledger on if asked at load
+ * pinstat_ledger_init() - turn the ledger on if asked at load
  *
  * Return: 0; a ledger that cannot be turned on is only reported.
  */
@@ -731,7 +802,6 @@ int pinstat_ledger_init(void)
 {
 	int ret;
 
-	init_irq_work(&pinstat_ledger_kick_work, pinstat_ledger_kick_fn);
 	if (!pinstat_ledger_at_load)
 		return 0;
 	ret = pinstat_ledger_enable();
@@ -759,7 +829,10 @@ void pinstat_ledger_show_summary(struct seq_file *m)
 {
 	struct pinstat_ledger_counts c;
 
-	if (pinstat_ledger_lock_reconciled())
+	/* Off, the book is empty: nothing to reconcile. */
+	if (!pinstat_ledger_enabled())
+		pinstat_ledger_lock();
+	else if (pinstat_ledger_lock_reconciled())
 		return;
 	pinstat_ledger_counts(&c);
 	pinstat_ledger_unlock();

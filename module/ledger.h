@@ -183,6 +183,7 @@ struct pinstat_ledger_entry {
  * @pins: pins of @holds together
  * @foreign: the folio's pins that are not pinstat's own, at the last
  *	reconciliation (an estimate on a small folio)
+ * @counted: the reconciliation that read @foreign
  */
 struct pinstat_ledger_folio {
 	struct list_head holds;
@@ -190,6 +191,7 @@ struct pinstat_ledger_folio {
 	u32 order;
 	u32 pins;
 	u32 foreign;
+	u64 counted;
 };
 
 /**

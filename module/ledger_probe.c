@@ -12,9 +12,10 @@
  * only read their arguments and write this CPU's ring (ledger_ring.c),
  * never allocate, lock or wait.  A call pinstat itself makes is skipped
  * (its caller is in this module): its pins are in the registry.  An
- * unpin made inside a pin call that has not returned (6.12 undoes a
- * failed long-term migration with unpin_user_pages()) releases pins the
- * call never reported, so it is skipped too.
+ * unpin made inside a pin call that has not returned (long-term pins
+ * migrate pages: 6.1 and 6.12 unpin the old ones inside the call)
+ * releases pins the call never reported, so it is skipped too; pinstat's
+ * own pin calls keep their return hook for that reason.
  */
 
 #include <linux/kprobes.h>
@@ -32,8 +33,10 @@
 /* What the pin's return handler needs from its entry. */
 struct pinstat_pin_call {
 	unsigned long array;
+	unsigned long nr;
 	u32 flags;
 	u32 nr_frames;
+	bool own;
 	unsigned long frames[PINSTAT_LEDGER_FRAMES];
 };
 
@@ -46,6 +49,8 @@ struct pinstat_pin_call {
  * @nr_arg: argument holding the count, or -1
  * @flags_arg: argument holding gup_flags (pins) or make_dirty (unpins),
  *	or -1
+ * @ret_int: the function returns int: only the low 32 bits of the return
+ *	register are its value
  * @rp: the kretprobe of a pin function
  * @kp: the kprobe of an unpin function
  * @registered: @rp or @kp is registered
@@ -57,42 +62,47 @@ struct pinstat_probe {
 	s8 array_arg;
 	s8 nr_arg;
 	s8 flags_arg;
+	bool ret_int;
 	struct kretprobe rp;
 	struct kprobe kp;
 	bool registered;
 };
 
-#define PINSTAT_PROBE(fn, via_, have, array, nr, flags)			\
+#define PINSTAT_PROBE(fn, via_, have, array, nr, flags, ret_int_)	\
 	{ .symbol = #fn, .via = PINSTAT_VIA_##via_, .present = have,	\
-	  .array_arg = array, .nr_arg = nr, .flags_arg = flags }
+	  .array_arg = array, .nr_arg = nr, .flags_arg = flags,		\
+	  .ret_int = ret_int_ }
 
 /* Argument numbers as in the functions' prototypes (mm/gup.c). */
 static struct pinstat_probe pinstat_pin_probes[] = {
-	PINSTAT_PROBE(pin_user_pages, PIN_USER_PAGES, true, 3, -1, 2),
-	PINSTAT_PROBE(pin_user_pages_fast, PIN_USER_PAGES_FAST, true, 3, -1, 2),
+	PINSTAT_PROBE(pin_user_pages, PIN_USER_PAGES, true, 3, 1, 2, false),
+	PINSTAT_PROBE(pin_user_pages_fast, PIN_USER_PAGES_FAST, true, 3, 1, 2,
+		      true),
 	PINSTAT_PROBE(pin_user_pages_fast_only, PIN_USER_PAGES_FAST_ONLY,
-		      PINSTAT_KERNEL_HAS_PIN_USER_PAGES_FAST_ONLY, 3, -1, 2),
+		      PINSTAT_KERNEL_HAS_PIN_USER_PAGES_FAST_ONLY, 3, 1, 2, true),
 	PINSTAT_PROBE(pin_user_pages_remote, PIN_USER_PAGES_REMOTE, true,
-		      4, -1, 3),
+		      4, 2, 3, false),
 	PINSTAT_PROBE(pin_user_pages_unlocked, PIN_USER_PAGES_UNLOCKED, true,
-		      2, -1, 3),
+		      2, 1, 3, false),
 	PINSTAT_PROBE(memfd_pin_folios, MEMFD_PIN_FOLIOS,
-		      PINSTAT_KERNEL_HAS_MEMFD_PIN_FOLIOS, 3, -1, -1),
+		      PINSTAT_KERNEL_HAS_MEMFD_PIN_FOLIOS, 3, 4, -1, false),
 };
 
 static struct pinstat_probe pinstat_unpin_probes[] = {
-	PINSTAT_PROBE(unpin_user_page, UNPIN_USER_PAGE, true, 0, -1, -1),
-	PINSTAT_PROBE(unpin_user_pages, UNPIN_USER_PAGES, true, 0, 1, -1),
+	PINSTAT_PROBE(unpin_user_page, UNPIN_USER_PAGE, true, 0, -1, -1,
+		      false),
+	PINSTAT_PROBE(unpin_user_pages, UNPIN_USER_PAGES, true, 0, 1, -1,
+		      false),
 	PINSTAT_PROBE(unpin_user_pages_dirty_lock, UNPIN_USER_PAGES_DIRTY_LOCK,
-		      true, 0, 1, 2),
+		      true, 0, 1, 2, false),
 	PINSTAT_PROBE(unpin_user_page_range_dirty_lock,
-		      UNPIN_USER_PAGE_RANGE_DIRTY_LOCK, true, 0, 1, -1),
+		      UNPIN_USER_PAGE_RANGE_DIRTY_LOCK, true, 0, 1, -1, false),
 	PINSTAT_PROBE(unpin_folio, UNPIN_FOLIO, PINSTAT_KERNEL_HAS_UNPIN_FOLIO,
-		      0, -1, -1),
+		      0, -1, -1, false),
 	PINSTAT_PROBE(unpin_folios, UNPIN_FOLIOS, PINSTAT_KERNEL_HAS_UNPIN_FOLIO,
-		      0, 1, -1),
+		      0, 1, -1, false),
 	PINSTAT_PROBE(unpin_user_folio, UNPIN_USER_FOLIO,
-		      PINSTAT_KERNEL_HAS_UNPIN_FOLIO, 0, 1, -1),
+		      PINSTAT_KERNEL_HAS_UNPIN_FOLIO, 0, 1, -1, false),
 };
 
 /* The return address of the probed function, at its entry. */
@@ -290,9 +300,17 @@ static int pinstat_pin_entry(struct kretprobe_instance *ri,
 	struct pinstat_pin_call *call = (void *)ri->data;
 	unsigned long caller = pinstat_probe_caller(regs);
 
-	if (within_module(caller, THIS_MODULE))
-		return 1;
+	/*
+	 * pinstat's own call still gets its return hook: unpins made inside
+	 * it (long-term migration) are then recognised as nested.
+	 */
+	call->own = within_module(caller, THIS_MODULE);
+	if (call->own)
+		return 0;
 	call->array = pinstat_probe_arg(regs, p->array_arg);
+	call->nr = pinstat_probe_arg(regs, p->nr_arg);
+	if (p->ret_int)
+		call->nr = (int)call->nr;
 	call->flags = p->flags_arg < 0 ? PINSTAT_LEDGER_LONGTERM :
 		pinstat_ledger_flags(pinstat_probe_arg(regs, p->flags_arg));
 	call->nr_frames = pinstat_probe_stack(caller, call->frames);
@@ -310,8 +328,13 @@ static int pinstat_pin_return(struct kretprobe_instance *ri,
 	struct pinstat_ledger_event *ev;
 	unsigned long lost;
 
-	if (ret <= 0)
+	/* An int return leaves the upper half of the register undefined. */
+	if (p->ret_int)
+		ret = (int)ret;
+	if (call->own || ret <= 0)
 		return 0;
+	/* Never more than asked for: the array is no longer. */
+	ret = min_t(unsigned long, ret, call->nr);
 	ev = pinstat_event_begin(PINSTAT_EVENT_PIN, p->via, call->flags,
 				 call->nr_frames, &b);
 	if (!ev) {
@@ -334,7 +357,9 @@ static int pinstat_unpin_entry(struct kprobe *kp, struct pt_regs *regs)
 	unsigned long lost = 0;
 	unsigned int i;
 
-	if (within_module(pinstat_probe_caller(regs), THIS_MODULE) || !nr)
+	/* unpin_user_pages() and unpin_folios() refuse an error value. */
+	if (within_module(pinstat_probe_caller(regs), THIS_MODULE) || !nr ||
+	    IS_ERR_VALUE(nr))
 		return 0;
 	/* A clean release goes on to unpin_user_pages(), probed itself. */
 	if (p->via == PINSTAT_VIA_UNPIN_USER_PAGES_DIRTY_LOCK &&

@@ -6,8 +6,8 @@
  * hard interrupt context), with preemption off and nothing they may wait
  * for: no lock, no allocation, which also holds on PREEMPT_RT.  One CPU's
  * writers never nest: a kprobe that hits while another probe handler runs
- * on that CPU is missed by kprobes (and counted), and the busy flag below
- * drops the event in any case the kprobe core does not cover.  So each
+ * on that CPU is missed by kprobes (and counted); the busy flag, set
+ * before the ring is looked at, would drop a nested event all the same.  So each
  * ring has one writer and one reader (the drain, under the ledger's book
  * lock): the writer publishes an event with a release store of the tail,
  * the reader frees its room with a release store of the head.  An event
@@ -126,6 +126,9 @@ struct pinstat_ledger_event *pinstat_ledger_ring_reserve(size_t min,
 
 	if (r->busy)
 		return NULL;
+	/* Before anything is read: a nested writer then finds it set. */
+	r->busy = true;
+	barrier();
 	/* Pairs with the drain's release: the room is read out. */
 	head = smp_load_acquire(&r->head);
 	free = r->size - (r->tail - head);
@@ -133,7 +136,7 @@ struct pinstat_ledger_event *pinstat_ledger_ring_reserve(size_t min,
 	if (contig < min) {
 		/* Events are contiguous: pad the end and wrap. */
 		if (free < contig + min)
-			return NULL;
+			goto full;
 		pad = pinstat_ring_at(r, r->tail);
 		pad->size = contig;
 		pad->kind = PINSTAT_EVENT_PAD;
@@ -143,10 +146,14 @@ struct pinstat_ledger_event *pinstat_ledger_ring_reserve(size_t min,
 		contig = r->size;
 	}
 	if (free < min)
-		return NULL;
+		goto full;
 	*room = min(free, contig);
-	r->busy = true;
 	return pinstat_ring_at(r, r->tail);
+
+full:
+	barrier();
+	r->busy = false;
+	return NULL;
 }
 
 /**
@@ -159,6 +166,7 @@ void pinstat_ledger_ring_commit(struct pinstat_ledger_event *ev)
 
 	/* The event is written before the drain can see it. */
 	smp_store_release(&r->tail, r->tail + ev->size);
+	barrier();
 	r->busy = false;
 }
 

@@ -32,6 +32,34 @@ pinstat inspect --pid "$thp" --range "$range"
 echo; echo '$ pinstat pin --json --kind thp --size 4M | head -c 600'
 pinstat pin --json --kind thp --size 4M | head -c 600; echo
 
+# The pin ledger names who holds foreign pins: an io_uring fixed buffer.
+ledger=/sys/kernel/debug/pinstat/ledger_enable
+echo; echo "\$ echo 1 > $ledger     (turn the pin ledger on)"
+echo 1 > $ledger
+mkfifo /tmp/hold.in
+iouring_hold --thp --size 4M < /tmp/hold.in > /tmp/hold.out &
+ring=$!
+exec 3> /tmp/hold.in
+i=0
+until grep -q '^registered' /tmp/hold.out || [ $i -ge 600 ]; do
+	kill -0 $ring 2>/dev/null || break
+	sleep 0.1; i=$((i + 1))
+done
+head -n 1 /tmp/hold.out
+rpid=$(sed -n 's/^registered pid=\([0-9]*\) .*/\1/p' /tmp/hold.out)
+raddr=$(sed -n 's/.* addr=\(0x[0-9a-f]*\) .*/\1/p' /tmp/hold.out)
+if [ -n "$rpid" ]; then
+	echo; echo '$ pinstat ledger'
+	pinstat ledger
+	range="$raddr-$(printf '%#x' $((raddr + 4194304)))"
+	echo; echo "\$ pinstat who --pid $rpid --range $range"
+	pinstat who --pid "$rpid" --range "$range"
+fi
+echo >&3
+exec 3>&-
+wait $ring
+echo 0 > $ledger
+
 kill -TERM $holders
 wait
 echo; echo 'after release:'
