@@ -133,6 +133,14 @@ guest_tests() {	# guest_tests SERIES COMMAND [test-modules]
 	result_rc "${PIPESTATUS[0]}" \
 		"$s: guest run (module load/unload, clean kernel log)"
 	collect "$s: " "$log"
+	# The ledger switched under load, where TCG runs the vCPUs in one
+	# thread (scripts/guest.sh --single-thread says why).
+	log=$PINSTAT_OUT/switch-$s.log
+	"$PINSTAT_ROOT/scripts/guest.sh" --single-thread --kernel "$s" \
+		--ko "$ko" -- "sh ./pinstat_ledger_switch_test.sh" 2>&1 | tee "$log"
+	result_rc "${PIPESTATUS[0]}" \
+		"$s: ledger switch guest run (one TCG thread, clean kernel log)"
+	collect "$s: " "$log"
 }
 
 for s in "${series[@]}"; do

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # usage: scripts/guest.sh [--kernel 6.1|6.12|debug] [--mem MiB] [--timeout SEC]
 #                         [--append ARGS] [--extra DIR]... [--ko FILE]
-#                         [--] COMMAND
+#                         [--single-thread] [--] COMMAND
 #
 # Boot Debian's stock kernel of that series (or, for "debug", the KASAN/
 # lockdep/kmemleak kernel of scripts/debug-kernel.sh) under QEMU (TCG: no nested KVM
@@ -15,13 +15,18 @@
 # reserves 2 MiB and 1 GiB huge pages, mounts proc, sysfs, devtmpfs, debugfs
 # and hugetlbfs, loads the module, runs COMMAND with sh, unloads the module
 # and powers off.  --extra copies more files into /opt/pinstat; --ko uses a
-# pinstat.ko already built for that kernel (scripts/build-module.sh).  COMMAND's output is printed; the exit status is
+# pinstat.ko already built for that kernel (scripts/build-module.sh).
+# --single-thread runs the vCPUs in one host thread (TCG thread=single):
+# slower, but code one vCPU patches is seen by the others as on real CPUs;
+# with multi-threaded TCG, switching ftrace-based kprobes while another
+# vCPU runs the probed function crashes the guest kernel (with tracefs
+# kprobe events as well).  COMMAND's output is printed; the exit status is
 # COMMAND's, or 1 when the module does not load or unload, the guest never
 # finishes, or its kernel log has an oops, BUG, WARNING or sanitizer report.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series=6.1 mem="" timeout=1200 append="" extra=() ko=""
+series=6.1 mem="" timeout=1200 append="" extra=() ko="" accel=tcg
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) series=$2; shift 2 ;;
@@ -30,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--extra) extra+=("$2"); shift 2 ;;
 	--ko) ko=$2; shift 2 ;;
+	--single-thread) accel=tcg,thread=single; shift ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -75,7 +81,7 @@ kargs="console=ttyS0 panic=-1 $huge $append"
 log "booting $rel (TCG, ${mem} MiB): $cmd"
 start=$(date +%s)
 set +e
-timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
+timeout "$timeout" qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m "$mem" \
 	-kernel "$vmlinuz" -initrd "$run/initramfs.gz" -append "$kargs" \
 	-display none -monitor none -no-reboot \
 	-serial "file:$run/console.log" -serial stdio < /dev/null |

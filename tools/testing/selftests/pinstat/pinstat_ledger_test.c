@@ -351,7 +351,7 @@ TEST_F(ledger, probes_registered_only_while_on)
  * enabling or disabling ftrace-based kprobes on unpin_user_folio() or
  * unpin_user_page() while another CPU calls it crashes the kernel, with
  * tracefs kprobe events as well as with pinstat (see the testing
- * document).
+ * document); pinstat_ledger_switch_test.sh does it where that is safe.
  */
 TEST_F(ledger, on_and_off_again)
 {
