@@ -193,6 +193,36 @@ static bool pinstat_runs_add_page(struct pinstat_run_builder *b,
 }
 
 /*
+ * The runs of @nr page pointers at @pages.  The folio is looked up once a
+ * run: the rest of the run is found by comparing pointers (a folio's
+ * struct pages are consecutive), the pages themselves not read.
+ */
+static unsigned long pinstat_runs_of_pages(struct pinstat_run_builder *b,
+					   struct page **pages, unsigned long nr)
+{
+	unsigned long i = 0, idx, left, n;
+	struct folio *folio;
+	struct page *page;
+
+	while (i < nr) {
+		page = pages[i];
+		if (!page || is_zero_pfn(page_to_pfn(page))) {
+			i++;	/* unpin_user_pages() skips NULL; no pin */
+			continue;
+		}
+		folio = page_folio(page);
+		idx = folio_page_idx(folio, page);
+		left = min(folio_nr_pages(folio) - idx, nr - i);
+		for (n = 1; n < left && pages[i + n] == nth_page(page, n); n++)
+			;
+		if (!pinstat_runs_add(b, folio, idx, n, n))
+			break;
+		i += n;
+	}
+	return nr - i;
+}
+
+/*
  * The runs of @via's @nr items at @array; an item is a page, or a folio
  * pinned once (memfd_pin_folios(), unpin_folios()).  Return: the items
  * that did not fit or were beyond the cap.
@@ -202,19 +232,16 @@ static unsigned long pinstat_runs_of_array(struct pinstat_run_builder *b,
 					   unsigned long nr)
 {
 	unsigned long i, cap = READ_ONCE(pinstat_ledger_max_pages_per_call);
-	bool folios = via == PINSTAT_VIA_MEMFD_PIN_FOLIOS ||
-		      via == PINSTAT_VIA_UNPIN_FOLIOS;
+	struct folio *folio;
 
+	if (via != PINSTAT_VIA_MEMFD_PIN_FOLIOS &&
+	    via != PINSTAT_VIA_UNPIN_FOLIOS)
+		return pinstat_runs_of_pages(b, (struct page **)array,
+					     min(nr, cap)) + nr - min(nr, cap);
 	for (i = 0; i < min(nr, cap); i++) {
-		void *item = ((void **)array)[i];
-		bool fit;
-
-		if (folios)
-			fit = !item || pinstat_runs_add(b, item, 0,
-						       folio_nr_pages(item), 1);
-		else
-			fit = pinstat_runs_add_page(b, item);
-		if (!fit)
+		folio = ((struct folio **)array)[i];
+		if (folio && !pinstat_runs_add(b, folio, 0,
+					       folio_nr_pages(folio), 1))
 			break;
 	}
 	return nr - i;
