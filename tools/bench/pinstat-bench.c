@@ -282,22 +282,10 @@ static int bench_pin(const struct row *r, size_t len, int rounds)
 	return 0;
 }
 
-static int ledger_set(int on)
-{
-	int fd = open(PINSTAT_DEBUGFS "/ledger_enable", O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, on ? "1" : "0", 1);
-	close(fd);
-	return n == 1 ? 0 : -errno;
-}
-
 static int run_gup_ledger(int gfd, const struct pinstat_buf *buf, int on,
 			  struct side *s)
 {
-	int ret = ledger_set(on);
+	int ret = pinstat_ledger_set(on);
 
 	return ret ? ret : run_gup(gfd, buf, s);
 }
@@ -348,7 +336,7 @@ static int bench_ledger(const struct row *r, size_t len, int rounds)
 	}
 	if (ret)
 		fprintf(stderr, "%s: ledger: %s\n", r->name, strerror(-ret));
-	ledger_set(0);
+	pinstat_ledger_set(0);
 	pinstat_buf_free(&buf);
 	close(gfd);
 	return !!ret;

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -707,4 +710,35 @@ void pinstat_buf_free(struct pinstat_buf *buf)
 	if (buf->map)
 		munmap(buf->map, buf->map_len);
 	buf->map = NULL;
+}
+
+int pinstat_ledger_set(int on)
+{
+	return write_file(PINSTAT_DEBUGFS "/ledger_enable", on ? "1" : "0");
+}
+
+int pinstat_ring_register(void *buf, size_t len)
+{
+	struct io_uring_params p;
+	struct iovec iov = { buf, len };
+	int ring;
+
+	memset(&p, 0, sizeof(p));
+	ring = syscall(__NR_io_uring_setup, 4, &p);
+	if (ring < 0)
+		return -errno;
+	if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_BUFFERS,
+		    &iov, 1)) {
+		int err = -errno;
+
+		close(ring);
+		return err;
+	}
+	return ring;
+}
+
+int pinstat_ring_unregister(int ring)
+{
+	return syscall(__NR_io_uring_register, ring, IORING_UNREGISTER_BUFFERS,
+		       NULL, 0) ? -errno : 0;
 }

@@ -100,6 +100,17 @@ int pinstat_pagemap_pfn(const void *addr, unsigned long long *pfn);
 /* Pages of [addr, addr + len) present in this process (pagemap bit 63). */
 long pinstat_pagemap_present(const void *addr, size_t len);
 
+/* Turn the pin ledger on (1) or off (0) through debugfs; 0 or -errno. */
+int pinstat_ledger_set(int on);
+
+/*
+ * A new io_uring with [buf, buf + len) registered as its fixed buffer (a
+ * long-term pin of other kernel code): the ring's fd, or -errno.
+ */
+int pinstat_ring_register(void *buf, size_t len);
+/* Unregister the ring's buffers (the ring stays open); 0 or -errno. */
+int pinstat_ring_unregister(int ring);
+
 /* Kinds of buffer the tools know how to make. */
 enum pinstat_buf_kind {
 	BUF_ANON,	/* 4 KiB anonymous pages, THP off */

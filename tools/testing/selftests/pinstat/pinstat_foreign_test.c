@@ -11,7 +11,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/io_uring.h>
 #include <linux/mman.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,41 +19,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "session_fixture.h"
 
 SESSION_FIXTURE(foreign)
-
-/* A ring with @buf registered as its fixed buffer; -errno on failure. */
-static int ring_register(void *buf, size_t len)
-{
-	struct io_uring_params p;
-	struct iovec iov = { buf, len };
-	int ring;
-
-	memset(&p, 0, sizeof(p));
-	ring = syscall(__NR_io_uring_setup, 4, &p);
-	if (ring < 0)
-		return -errno;
-	if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_BUFFERS,
-		    &iov, 1)) {
-		int err = -errno;
-
-		close(ring);
-		return err;
-	}
-	return ring;
-}
-
-static int ring_unregister(int ring)
-{
-	return syscall(__NR_io_uring_register, ring, IORING_UNREGISTER_BUFFERS,
-		       NULL, 0) ? -errno : 0;
-}
 
 /* Every record: own pins as expected, foreign = pincount - own. */
 static void check_split(struct __test_metadata *_metadata,
@@ -95,7 +65,7 @@ static void foreign_pins_come_and_go(struct __test_metadata *_metadata,
 	check_split(_metadata, r, nr, own, 0);
 	free(r);
 
-	ring = ring_register(buf.addr, buf.len);
+	ring = pinstat_ring_register(buf.addr, buf.len);
 	if (ring == -ENOSYS || ring == -EPERM)
 		SKIP(return, "no io_uring here (%s)", strerror(-ring));
 	ASSERT_GE(ring, 0) TH_LOG("io_uring: %s", strerror(-ring));
@@ -106,7 +76,7 @@ static void foreign_pins_come_and_go(struct __test_metadata *_metadata,
 	       r[0].own_pins, r[0].foreign_pins);
 	free(r);
 
-	ASSERT_EQ(0, ring_unregister(ring));
+	ASSERT_EQ(0, pinstat_ring_unregister(ring));
 	close(ring);
 	ASSERT_EQ(0, pinstat_report(fd, a.handle, &r, &nr));
 	check_split(_metadata, r, nr, own, 0);
@@ -174,12 +144,12 @@ static void ring_holder(int ready, int go)
 	/* Its own THPs: a COW fault on a shared THP would split it. */
 	if (pinstat_buf_alloc(&buf, BUF_THP, 2 * SZ_2M))
 		_exit(2);
-	ring = ring_register(buf.addr, buf.len);
+	ring = pinstat_ring_register(buf.addr, buf.len);
 	start = ring < 0 ? 0 : (unsigned long)buf.addr;
 	if (write(ready, &start, sizeof(start)) != sizeof(start) ||
 	    read(go, &c, 1) != 1)
 		_exit(3);
-	if (ring >= 0 && ring_unregister(ring))
+	if (ring >= 0 && pinstat_ring_unregister(ring))
 		_exit(4);
 	if (write(ready, &start, sizeof(start)) != sizeof(start) ||
 	    read(go, &c, 1) != 1)

@@ -17,13 +17,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/io_uring.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "session_fixture.h"
@@ -31,43 +28,10 @@
 
 #define KPROBE_LIST	"/sys/kernel/debug/kprobes/list"
 
-static int ledger_set(int on)
+/* Unregister a ring's buffers and close it. */
+static void ring_release(int ring)
 {
-	int fd = open(PINSTAT_DEBUGFS "/ledger_enable", O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, on ? "1" : "0", 1);
-	close(fd);
-	return n == 1 ? 0 : -errno;
-}
-
-/* A ring with @buf registered as its fixed buffer; -errno on failure. */
-static int ring_register(void *buf, size_t len)
-{
-	struct io_uring_params p;
-	struct iovec iov = { buf, len };
-	int ring;
-
-	memset(&p, 0, sizeof(p));
-	ring = syscall(__NR_io_uring_setup, 4, &p);
-	if (ring < 0)
-		return -errno;
-	if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_BUFFERS,
-		    &iov, 1)) {
-		int err = -errno;
-
-		close(ring);
-		return err;
-	}
-	return ring;
-}
-
-static void ring_unregister(int ring)
-{
-	syscall(__NR_io_uring_register, ring, IORING_UNREGISTER_BUFFERS,
-		NULL, 0);
+	pinstat_ring_unregister(ring);
 	close(ring);
 }
 
@@ -183,7 +147,7 @@ FIXTURE_SETUP(ledger)
 
 	if (!session_open(_metadata, &self->s))
 		return;
-	ret = ledger_set(1);
+	ret = pinstat_ledger_set(1);
 	if (ret == -EOPNOTSUPP)
 		SKIP(return, "this kernel has no kretprobes");
 	ASSERT_EQ(0, ret) TH_LOG("ledger_enable: %s", strerror(-ret));
@@ -198,7 +162,7 @@ FIXTURE_TEARDOWN(ledger)
 
 	EXPECT_EQ(0, entry_of(getpid(), &e));
 	EXPECT_EQ(0, pinstat_summary("ledger_entries"));
-	EXPECT_EQ(0, ledger_set(0));
+	EXPECT_EQ(0, pinstat_ledger_set(0));
 	SESSION_CLOSE(&self->s);
 }
 
@@ -216,7 +180,7 @@ static void io_uring_named(struct __test_metadata *_metadata,
 	if (ret == -EOPNOTSUPP)
 		SKIP(return, "%s memory not available", pinstat_buf_kind_str(kind));
 	ASSERT_EQ(0, ret);
-	ring = ring_register(buf.addr, buf.len);
+	ring = pinstat_ring_register(buf.addr, buf.len);
 	if (ring == -ENOSYS || ring == -EPERM)
 		SKIP(return, "no io_uring here (%s)", strerror(-ring));
 	ASSERT_GE(ring, 0) TH_LOG("io_uring: %s", strerror(-ring));
@@ -242,7 +206,7 @@ static void io_uring_named(struct __test_metadata *_metadata,
 	EXPECT_EQ(self->unmatched, pinstat_summary("ledger_unmatched_pins"));
 	EXPECT_EQ(1, stack_has(e.stack, "io_uring_register"));
 
-	ring_unregister(ring);
+	ring_release(ring);
 	EXPECT_EQ(0, entry_of(getpid(), &e));
 	EXPECT_EQ(0, holds_of(e.id, &unattributed));
 	EXPECT_EQ(self->trimmed, pinstat_summary("ledger_trimmed_pins"));
@@ -284,15 +248,15 @@ TEST_F(ledger, pins_from_before_are_never_named)
 	int ring;
 
 	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, 16 * PAGE_SZ));
-	ASSERT_EQ(0, ledger_set(0));
-	ring = ring_register(buf.addr, buf.len);
+	ASSERT_EQ(0, pinstat_ledger_set(0));
+	ring = pinstat_ring_register(buf.addr, buf.len);
 	if (ring == -ENOSYS || ring == -EPERM)
 		SKIP(return, "no io_uring here (%s)", strerror(-ring));
 	ASSERT_GE(ring, 0);
-	ASSERT_EQ(0, ledger_set(1));
+	ASSERT_EQ(0, pinstat_ledger_set(1));
 	EXPECT_EQ(0, entry_of(getpid(), &e));
 	EXPECT_EQ(0, pinstat_summary("ledger_unmatched_pins"));
-	ring_unregister(ring);
+	ring_release(ring);
 	EXPECT_EQ(0, entry_of(getpid(), &e));
 	/* The 16 releases match no entry. */
 	EXPECT_EQ(16, pinstat_summary("ledger_unmatched_pins"));
@@ -309,7 +273,7 @@ TEST_F(ledger, byte_limit_drops_pins_not_the_caller)
 	ASSERT_GT(limit, 0);
 	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, 256 * PAGE_SZ));
 	ASSERT_EQ(0, pinstat_param_set("ledger_max_bytes", 8192));
-	ring = ring_register(buf.addr, buf.len);
+	ring = pinstat_ring_register(buf.addr, buf.len);
 	if (ring == -ENOSYS || ring == -EPERM)
 		SKIP(goto out, "no io_uring here (%s)", strerror(-ring));
 	EXPECT_GE(ring, 0);
@@ -322,7 +286,7 @@ TEST_F(ledger, byte_limit_drops_pins_not_the_caller)
 	EXPECT_EQ(256 - e.pins, pinstat_summary("ledger_dropped_pins"));
 	EXPECT_GE(8192, pinstat_summary("ledger_bytes"));
 	if (ring >= 0)
-		ring_unregister(ring);
+		ring_release(ring);
 out:
 	EXPECT_EQ(0, pinstat_param_set("ledger_max_bytes", limit));
 	pinstat_buf_free(&buf);
@@ -335,11 +299,11 @@ TEST_F(ledger, probes_registered_only_while_on)
 	if (n < 0)
 		SKIP(return, KPROBE_LIST " not readable");
 	EXPECT_EQ(1, n);
-	ASSERT_EQ(0, ledger_set(0));
+	ASSERT_EQ(0, pinstat_ledger_set(0));
 	EXPECT_EQ(0, pinstat_debugfs_count("../kprobes/list", "pin_user"));
 	EXPECT_EQ(0, pinstat_debugfs_count("../kprobes/list", "unpin_"));
 	EXPECT_EQ(0, pinstat_summary("ledger"));
-	ASSERT_EQ(0, ledger_set(1));
+	ASSERT_EQ(0, pinstat_ledger_set(1));
 	EXPECT_EQ(1, pinstat_summary("ledger"));
 }
 
@@ -360,18 +324,18 @@ TEST_F(ledger, on_and_off_again)
 
 	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_THP, 2 * SZ_2M));
 	for (i = 0; i < 20; i++) {
-		ASSERT_EQ(0, ledger_set(i & 1));
-		ring = ring_register(buf.addr, buf.len);
+		ASSERT_EQ(0, pinstat_ledger_set(i & 1));
+		ring = pinstat_ring_register(buf.addr, buf.len);
 		if (ring == -ENOSYS || ring == -EPERM)
 			SKIP(break, "no io_uring here (%s)", strerror(-ring));
 		ASSERT_GE(ring, 0);
 		if (held >= 0)
-			ring_unregister(held);
+			ring_release(held);
 		held = ring;
 	}
 	if (held >= 0)
-		ring_unregister(held);
-	ASSERT_EQ(0, ledger_set(1));
+		ring_release(held);
+	ASSERT_EQ(0, pinstat_ledger_set(1));
 	EXPECT_EQ(0, pinstat_summary("ledger_entries"));
 	EXPECT_EQ(0, pinstat_summary("ledger_pins"));
 	pinstat_buf_free(&buf);
