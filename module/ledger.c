@@ -65,22 +65,8 @@ static unsigned long pinstat_ledger_kicked;
 #define PINSTAT_KICKED	0	/* a drain is due */
 #define PINSTAT_URGENT	1	/* a ring is half full: drain now */
 
-static const char * const pinstat_ledger_via_names[PINSTAT_NR_VIAS] = {
-	[PINSTAT_VIA_PIN_USER_PAGES] = "pin_user_pages",
-	[PINSTAT_VIA_PIN_USER_PAGES_FAST] = "pin_user_pages_fast",
-	[PINSTAT_VIA_PIN_USER_PAGES_FAST_ONLY] = "pin_user_pages_fast_only",
-	[PINSTAT_VIA_PIN_USER_PAGES_REMOTE] = "pin_user_pages_remote",
-	[PINSTAT_VIA_PIN_USER_PAGES_UNLOCKED] = "pin_user_pages_unlocked",
-	[PINSTAT_VIA_MEMFD_PIN_FOLIOS] = "memfd_pin_folios",
-	[PINSTAT_VIA_UNPIN_USER_PAGE] = "unpin_user_page",
-	[PINSTAT_VIA_UNPIN_USER_PAGES] = "unpin_user_pages",
-	[PINSTAT_VIA_UNPIN_USER_PAGES_DIRTY_LOCK] = "unpin_user_pages_dirty_lock",
-	[PINSTAT_VIA_UNPIN_USER_PAGE_RANGE_DIRTY_LOCK] =
-		"unpin_user_page_range_dirty_lock",
-	[PINSTAT_VIA_UNPIN_FOLIO] = "unpin_folio",
-	[PINSTAT_VIA_UNPIN_FOLIOS] = "unpin_folios",
-	[PINSTAT_VIA_UNPIN_USER_FOLIO] = "unpin_user_folio",
-};
+static const char * const pinstat_ledger_via_names[PINSTAT_NR_VIAS] =
+	PINSTAT_VIA_NAMES;
 
 /**
  * pinstat_ledger_via_name() - name of an entry point
@@ -527,6 +513,43 @@ static void pinstat_ledger_drain_work(struct work_struct *work)
 	mutex_unlock(&pinstat_ledger_book);
 }
 
+/**
+ * pinstat_ledger_foreign_pins() - a folio's pins that are not pinstat's
+ * @folio: the folio, its pins keeping it (or a racy read of a folio
+ *	being freed, which then reads as unpinned)
+ *
+ * Between pinstat_registry_own_begin() and pinstat_registry_own_end().
+ *
+ * Return: the pins, exact on a large folio, refcount / 1024 on a small one.
+ */
+u32 pinstat_ledger_foreign_pins(struct folio *folio)
+{
+	unsigned long pins, own;
+
+	if (folio_test_large(folio))
+		pins = pinstat_folio_pincount(folio);
+	else
+		pins = folio_ref_count(folio) / GUP_PIN_COUNTING_BIAS;
+	own = pinstat_registry_own_pins(folio_pfn(folio));
+	return pins > own ? min_t(unsigned long, pins - own, U32_MAX) : 0;
+}
+
+/**
+ * pinstat_ledger_folio_at() - the folio a pfn is in
+ * @pfn: any pfn of it
+ *
+ * Return: the folio (no reference taken), or NULL when @pfn is not
+ * memory.  Device memory (fsdax, P2PDMA) is not online, yet pinned.
+ */
+struct folio *pinstat_ledger_folio_at(unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	if (!page && pfn_valid(pfn) && is_zone_device_page(pfn_to_page(pfn)))
+		page = pfn_to_page(pfn);
+	return page ? page_folio(page) : NULL;
+}
+
 /*
  * Read the pins of @lf's folio that are not pinstat's own into
  * @lf->foreign, the own-pin lock held.  False when the folio is no longer
@@ -534,29 +557,18 @@ static void pinstat_ledger_drain_work(struct work_struct *work)
  */
 static bool pinstat_folio_count(struct pinstat_ledger_folio *lf, u64 gen)
 {
-	struct page *page = pfn_to_online_page(lf->pfn);
-	unsigned long pins, own;
-	struct folio *folio;
+	struct folio *folio = pinstat_ledger_folio_at(lf->pfn);
 
-	/* Device memory (fsdax, P2PDMA) is not online, yet pinned. */
-	if (!page && pfn_valid(lf->pfn) &&
-	    is_zone_device_page(pfn_to_page(lf->pfn)))
-		page = pfn_to_page(lf->pfn);
 	/*
 	 * No reference is taken: a folio with pins is neither freed nor
 	 * split, so a folio that changed under this read has lost them.
 	 */
-	folio = page ? page_folio(page) : NULL;
-	if (!folio || &folio->page != page || folio_order(folio) != lf->order) {
+	if (!folio || folio_pfn(folio) != lf->pfn ||
+	    folio_order(folio) != lf->order) {
 		pinstat_folio_trim(lf, lf->pins, U64_MAX);
 		return false;
 	}
-	if (folio_test_large(folio))
-		pins = pinstat_folio_pincount(folio);
-	else
-		pins = folio_ref_count(folio) / GUP_PIN_COUNTING_BIAS;
-	own = pinstat_registry_own_pins(lf->pfn);
-	lf->foreign = pins > own ? min_t(unsigned long, pins - own, U32_MAX) : 0;
+	lf->foreign = pinstat_ledger_foreign_pins(folio);
 	lf->counted = gen;
 	return true;
 }
@@ -669,6 +681,19 @@ struct pinstat_ledger_folio *pinstat_ledger_folio_from(unsigned long *pfn)
 	return xa_find(&pinstat_ledger_folios, pfn, ULONG_MAX, XA_PRESENT);
 }
 EXPORT_SYMBOL_IF_KUNIT(pinstat_ledger_folio_from);
+
+/**
+ * pinstat_ledger_folio_of() - the book's folio at a pfn
+ * @pfn: the folio's first pfn
+ *
+ * The book locked.  Return: the folio, or NULL when the book has no hold
+ * on it.
+ */
+struct pinstat_ledger_folio *pinstat_ledger_folio_of(unsigned long pfn)
+{
+	lockdep_assert_held(&pinstat_ledger_book);
+	return xa_load(&pinstat_ledger_folios, pfn);
+}
 
 /**
  * pinstat_ledger_stack_from() - the first stack at or after an id

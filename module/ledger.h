@@ -11,6 +11,7 @@
  *                   order, the reconciliation with the folios' own pin
  *                   counts, turning the ledger on and off
  *   ledger_debugfs.c  ledger, holds, stacks and ledger_enable files
+ *   ledger_holders.c  PINSTAT_IOC_HOLDERS: the holders of one folio
  */
 #ifndef _PINSTAT_LEDGER_H
 #define _PINSTAT_LEDGER_H
@@ -18,30 +19,16 @@
 #include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/pinstat.h>
 
+struct pinstat_session;
+struct folio;
 struct seq_file;
 
 /* Frames kept of a pinner's stack, from the pin function's caller up. */
 #define PINSTAT_LEDGER_FRAMES	16
 
-/* The entry points, in events and in the "via" of an entry. */
-enum pinstat_ledger_via {
-	PINSTAT_VIA_PIN_USER_PAGES,
-	PINSTAT_VIA_PIN_USER_PAGES_FAST,
-	PINSTAT_VIA_PIN_USER_PAGES_FAST_ONLY,
-	PINSTAT_VIA_PIN_USER_PAGES_REMOTE,
-	PINSTAT_VIA_PIN_USER_PAGES_UNLOCKED,
-	PINSTAT_VIA_MEMFD_PIN_FOLIOS,
-	PINSTAT_VIA_UNPIN_USER_PAGE,
-	PINSTAT_VIA_UNPIN_USER_PAGES,
-	PINSTAT_VIA_UNPIN_USER_PAGES_DIRTY_LOCK,
-	PINSTAT_VIA_UNPIN_USER_PAGE_RANGE_DIRTY_LOCK,
-	PINSTAT_VIA_UNPIN_FOLIO,
-	PINSTAT_VIA_UNPIN_FOLIOS,
-	PINSTAT_VIA_UNPIN_USER_FOLIO,
-	PINSTAT_NR_VIAS
-};
-
+/* The entry points, in events and in the "via" of an entry: enum pinstat_via. */
 const char *pinstat_ledger_via_name(unsigned int via);
 
 /* Event kinds; a pad fills the end of a ring before it wraps. */
@@ -51,11 +38,11 @@ enum pinstat_ledger_event_kind {
 	PINSTAT_EVENT_UNPIN,
 };
 
-/* Flags of an event and of an entry */
-#define PINSTAT_LEDGER_WRITE		BIT(0)	/* FOLL_WRITE */
-#define PINSTAT_LEDGER_LONGTERM		BIT(1)	/* FOLL_LONGTERM */
+/* Flags of an event and of an entry: those of a holder in the ABI */
+#define PINSTAT_LEDGER_WRITE		PINSTAT_HOLDER_WRITE
+#define PINSTAT_LEDGER_LONGTERM		PINSTAT_HOLDER_LONGTERM
 /* Not every pin of the call is in the ledger (page cap, ring, bytes). */
-#define PINSTAT_LEDGER_TRUNCATED	BIT(2)
+#define PINSTAT_LEDGER_TRUNCATED	PINSTAT_HOLDER_TRUNCATED
 
 /* Page index of an unpin that names only the folio. */
 #define PINSTAT_LEDGER_PAGE_UNKNOWN	U32_MAX
@@ -302,9 +289,13 @@ int pinstat_ledger_init(void);
 void pinstat_ledger_exit(void);
 int pinstat_ledger_lock_reconciled(void);
 void pinstat_ledger_lock(void);
+int pinstat_ledger_holders(struct pinstat_session *s, void *data);
 void pinstat_ledger_unlock(void);
 struct pinstat_ledger_entry *pinstat_ledger_entry_from(u32 *id);
 struct pinstat_ledger_folio *pinstat_ledger_folio_from(unsigned long *pfn);
+struct pinstat_ledger_folio *pinstat_ledger_folio_of(unsigned long pfn);
+struct folio *pinstat_ledger_folio_at(unsigned long pfn);
+u32 pinstat_ledger_foreign_pins(struct folio *folio);
 struct pinstat_ledger_stack *pinstat_ledger_stack_from(u32 *id);
 void pinstat_ledger_counts(struct pinstat_ledger_counts *c);
 void pinstat_ledger_show_summary(struct seq_file *m);

@@ -138,9 +138,9 @@ struct pinstat_stats_snapshot {
 
 /*
  * Slots of the ioctl table and its call counters: the uapi header numbers
- * the commands 1 to 4; slot 0 counts unknown commands.
+ * the commands 1 to 5; slot 0 counts unknown commands.
  */
-#define PINSTAT_NR_IOCTLS	5
+#define PINSTAT_NR_IOCTLS	6
 
 /* stats.c */
 void pinstat_stats_read(struct pinstat_stats_snapshot *snap);

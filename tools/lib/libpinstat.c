@@ -742,3 +742,15 @@ int pinstat_ring_unregister(int ring)
 	return syscall(__NR_io_uring_register, ring, IORING_UNREGISTER_BUFFERS,
 		       NULL, 0) ? -errno : 0;
 }
+
+int pinstat_holders(int fd, unsigned long long pfn,
+		    struct pinstat_holders_args *args,
+		    struct pinstat_holder *holders, unsigned int nr)
+{
+	memset(args, 0, sizeof(*args));
+	args->pfn = pfn;
+	args->holders = (uintptr_t)holders;
+	args->nr_holders = nr;
+	args->holder_size = sizeof(*holders);
+	return ioctl(fd, PINSTAT_IOC_HOLDERS, args) ? -errno : 0;
+}

@@ -100,6 +100,14 @@ int pinstat_pagemap_pfn(const void *addr, unsigned long long *pfn);
 /* Pages of [addr, addr + len) present in this process (pagemap bit 63). */
 long pinstat_pagemap_present(const void *addr, size_t len);
 
+/*
+ * PINSTAT_IOC_HOLDERS of the folio with page @pfn: up to @nr holders into
+ * @holders, the answer in *@args; 0 or -errno.
+ */
+int pinstat_holders(int fd, unsigned long long pfn,
+		    struct pinstat_holders_args *args,
+		    struct pinstat_holder *holders, unsigned int nr);
+
 /* Turn the pin ledger on (1) or off (0) through debugfs; 0 or -errno. */
 int pinstat_ledger_set(int on);
 

@@ -152,7 +152,7 @@ static unsigned int fuzz_cmd(void)
 {
 	static const unsigned int real[] = {
 		PINSTAT_IOC_PIN, PINSTAT_IOC_UNPIN, PINSTAT_IOC_REPORT,
-		PINSTAT_IOC_INSPECT,
+		PINSTAT_IOC_INSPECT, PINSTAT_IOC_HOLDERS,
 	};
 	unsigned int type;
 
@@ -174,7 +174,7 @@ static unsigned int fuzz_cmd(void)
 			 type == 0x94 || type == 0x15 || type == PINSTAT_IOC_MAGIC);
 		return _IOC(below(4), type, below(256), below(512));
 	default:
-		return real[below(4)];
+		return real[below(ARRAY_SIZE(real))];
 	}
 }
 
@@ -233,6 +233,20 @@ static void fill_inspect(struct pinstat_inspect_args *a)
 		a->reserved[below(3)] = rnd();
 }
 
+static void fill_holders(struct pinstat_holders_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	/* Low pfns are memory in the guests; any 64-bit value otherwise. */
+	a->pfn = below(4) ? below(1U << 20) : rnd();
+	a->holders = below(4) ? (uintptr_t)pool + below(POOL_SZ / 2) : fuzz_addr();
+	a->nr_holders = below(4) ? below(64) : (uint32_t)rnd();
+	a->holder_size = below(10) ? sizeof(struct pinstat_holder) : below(128);
+	if (!below(10))
+		a->flags = rnd();
+	if (!below(10))
+		a->reserved[below(2)] = rnd();
+}
+
 static bool documented(int err)
 {
 	switch (err) {
@@ -250,6 +264,7 @@ union fuzz_arg {
 	struct pinstat_unpin_args unpin;
 	struct pinstat_report_args report;
 	struct pinstat_inspect_args inspect;
+	struct pinstat_holders_args holders;
 	char raw[512];
 };
 
@@ -298,6 +313,8 @@ static void fill_arg(unsigned int cmd, struct fd_state *f)
 		fill_report(&args->report, f);
 	else if (cmd == PINSTAT_IOC_INSPECT)
 		fill_inspect(&args->inspect);
+	else if (cmd == PINSTAT_IOC_HOLDERS)
+		fill_holders(&args->holders);
 }
 
 /* Iteration @i: one ioctl on one of @fds; -1 when a reopen failed. */

@@ -270,11 +270,143 @@ struct pinstat_inspect_args {
 	__u32 reserved[3];
 };
 
+/**
+ * enum pinstat_via - the kernel function a ledger entry's pins came from
+ * @PINSTAT_VIA_PIN_USER_PAGES: pin_user_pages()
+ * @PINSTAT_VIA_PIN_USER_PAGES_FAST: pin_user_pages_fast()
+ * @PINSTAT_VIA_PIN_USER_PAGES_FAST_ONLY: pin_user_pages_fast_only() (6.1)
+ * @PINSTAT_VIA_PIN_USER_PAGES_REMOTE: pin_user_pages_remote()
+ * @PINSTAT_VIA_PIN_USER_PAGES_UNLOCKED: pin_user_pages_unlocked()
+ * @PINSTAT_VIA_MEMFD_PIN_FOLIOS: memfd_pin_folios() (6.12)
+ * @PINSTAT_VIA_UNPIN_USER_PAGE: unpin_user_page()
+ * @PINSTAT_VIA_UNPIN_USER_PAGES: unpin_user_pages()
+ * @PINSTAT_VIA_UNPIN_USER_PAGES_DIRTY_LOCK: unpin_user_pages_dirty_lock()
+ * @PINSTAT_VIA_UNPIN_USER_PAGE_RANGE_DIRTY_LOCK:
+ *	unpin_user_page_range_dirty_lock()
+ * @PINSTAT_VIA_UNPIN_FOLIO: unpin_folio() (6.12)
+ * @PINSTAT_VIA_UNPIN_FOLIOS: unpin_folios() (6.12)
+ * @PINSTAT_VIA_UNPIN_USER_FOLIO: unpin_user_folio() (6.12)
+ * @PINSTAT_NR_VIAS: the number of them
+ *
+ * Entries come from the pin functions; the unpin functions are the ones
+ * the ledger sees releases through.
+ */
+enum pinstat_via {
+	PINSTAT_VIA_PIN_USER_PAGES,
+	PINSTAT_VIA_PIN_USER_PAGES_FAST,
+	PINSTAT_VIA_PIN_USER_PAGES_FAST_ONLY,
+	PINSTAT_VIA_PIN_USER_PAGES_REMOTE,
+	PINSTAT_VIA_PIN_USER_PAGES_UNLOCKED,
+	PINSTAT_VIA_MEMFD_PIN_FOLIOS,
+	PINSTAT_VIA_UNPIN_USER_PAGE,
+	PINSTAT_VIA_UNPIN_USER_PAGES,
+	PINSTAT_VIA_UNPIN_USER_PAGES_DIRTY_LOCK,
+	PINSTAT_VIA_UNPIN_USER_PAGE_RANGE_DIRTY_LOCK,
+	PINSTAT_VIA_UNPIN_FOLIO,
+	PINSTAT_VIA_UNPIN_FOLIOS,
+	PINSTAT_VIA_UNPIN_USER_FOLIO,
+	PINSTAT_NR_VIAS
+};
+
+/* The names debugfs and the pinstat command give them, by value. */
+#define PINSTAT_VIA_NAMES {						\
+	[PINSTAT_VIA_PIN_USER_PAGES] = "pin_user_pages",		\
+	[PINSTAT_VIA_PIN_USER_PAGES_FAST] = "pin_user_pages_fast",	\
+	[PINSTAT_VIA_PIN_USER_PAGES_FAST_ONLY] = "pin_user_pages_fast_only", \
+	[PINSTAT_VIA_PIN_USER_PAGES_REMOTE] = "pin_user_pages_remote",	\
+	[PINSTAT_VIA_PIN_USER_PAGES_UNLOCKED] = "pin_user_pages_unlocked", \
+	[PINSTAT_VIA_MEMFD_PIN_FOLIOS] = "memfd_pin_folios",		\
+	[PINSTAT_VIA_UNPIN_USER_PAGE] = "unpin_user_page",		\
+	[PINSTAT_VIA_UNPIN_USER_PAGES] = "unpin_user_pages",		\
+	[PINSTAT_VIA_UNPIN_USER_PAGES_DIRTY_LOCK] =			\
+		"unpin_user_pages_dirty_lock",				\
+	[PINSTAT_VIA_UNPIN_USER_PAGE_RANGE_DIRTY_LOCK] =		\
+		"unpin_user_page_range_dirty_lock",			\
+	[PINSTAT_VIA_UNPIN_FOLIO] = "unpin_folio",			\
+	[PINSTAT_VIA_UNPIN_FOLIOS] = "unpin_folios",			\
+	[PINSTAT_VIA_UNPIN_USER_FOLIO] = "unpin_user_folio",		\
+}
+
+/* Bits of struct pinstat_holder.flags */
+#define PINSTAT_HOLDER_WRITE		(1U << 0)	/* FOLL_WRITE */
+#define PINSTAT_HOLDER_LONGTERM		(1U << 1)	/* FOLL_LONGTERM */
+/* Not every pin of the call is in the ledger (see the ledger's bounds) */
+#define PINSTAT_HOLDER_TRUNCATED	(1U << 2)
+
+/**
+ * struct pinstat_holder - a pin call whose pins a folio holds
+ * @entry_id: its ledger entry (debugfs "ledger" id=), never 0
+ * @pins: its pins on the folio, in the unit of the folio's pin count
+ * @tgid: thread group of the task that made the call, 0 if none
+ * @pid: that thread
+ * @flags: PINSTAT_HOLDER_* flags
+ * @via: the pin function, enum pinstat_via
+ * @first_page: index in the folio of the first page it holds
+ * @nr_pages: pages from there
+ * @age_ns: time since the call returned
+ * @stack_id: its stack in debugfs "stacks", 0 if none was kept
+ * @reserved: zero
+ * @comm: the task's command name, NUL-padded (16 bytes)
+ */
+struct pinstat_holder {
+	__u32 entry_id;
+	__u32 pins;
+	__s32 tgid;
+	__s32 pid;
+	__u32 flags;
+	__u32 via;
+	__u32 first_page;
+	__u32 nr_pages;
+	__u64 age_ns;
+	__u32 stack_id;
+	__u32 reserved;
+	__u64 comm[2];
+};
+
+/**
+ * struct pinstat_holders_args - argument of PINSTAT_IOC_HOLDERS
+ * @pfn: in: any pfn of a folio (records give the first); out: the first
+ * @holders: in: user address of an array of struct pinstat_holder
+ * @nr_holders: in: its length; out: holders written, oldest first (at
+ *	most 1024 a call)
+ * @total: out: holders the folio has (more than @nr_holders: ask again
+ *	with a longer array)
+ * @foreign_pins: out: the folio's pins that are not pinstat's own (an
+ *	estimate on a small folio, as in records), read when this call
+ *	reconciled the ledger
+ * @unattributed_pins: out: those no holder accounts for (pins taken before
+ *	the ledger was on, or through a path it does not see)
+ * @flags: in: zero
+ * @holder_size: in: sizeof(struct pinstat_holder)
+ * @reserved: zero
+ *
+ * Who holds the foreign pins of a folio a REPORT or INSPECT record (or a
+ * debugfs "runs" line) describes, from the pin ledger, reconciled with the
+ * folio's pin count first.  Needs CAP_SYS_ADMIN, as INSPECT does.
+ * Errors:
+ *   -EPERM   the caller lacks CAP_SYS_ADMIN
+ *   -ENOENT  the ledger is off (debugfs ledger_enable)
+ *   -EINVAL  @pfn is not memory's, unknown @flags, wrong @holder_size
+ *   -ENOMEM  out of memory
+ */
+struct pinstat_holders_args {
+	__u64 pfn;
+	__u64 holders;
+	__u32 nr_holders;
+	__u32 total;
+	__u32 foreign_pins;
+	__u32 unattributed_pins;
+	__u32 flags;
+	__u32 holder_size;
+	__u64 reserved[2];
+};
+
 /* 'J' is free in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define PINSTAT_IOC_MAGIC	'J'
 #define PINSTAT_IOC_PIN		_IOWR(PINSTAT_IOC_MAGIC, 1, struct pinstat_pin_args)
 #define PINSTAT_IOC_UNPIN	_IOWR(PINSTAT_IOC_MAGIC, 2, struct pinstat_unpin_args)
 #define PINSTAT_IOC_REPORT	_IOWR(PINSTAT_IOC_MAGIC, 3, struct pinstat_report_args)
 #define PINSTAT_IOC_INSPECT	_IOWR(PINSTAT_IOC_MAGIC, 4, struct pinstat_inspect_args)
+#define PINSTAT_IOC_HOLDERS	_IOWR(PINSTAT_IOC_MAGIC, 5, struct pinstat_holders_args)
 
 #endif /* _UAPI_LINUX_PINSTAT_H */

@@ -166,6 +166,41 @@ FIXTURE_TEARDOWN(ledger)
 	SESSION_CLOSE(&self->s);
 }
 
+/*
+ * PINSTAT_IOC_HOLDERS of every folio of @buf names entry @e alone, with
+ * all the folio's foreign pins; any page of a folio finds it.
+ */
+static void holders_name(struct __test_metadata *_metadata, int fd,
+			 const struct pinstat_buf *buf, const struct entry *e)
+{
+	struct pinstat_folio_record *r;
+	struct pinstat_holders_args a;
+	struct pinstat_holder h[4];
+	size_t nr, i;
+
+	ASSERT_EQ(0, pinstat_inspect(fd, getpid(), (unsigned long)buf->addr,
+				     (unsigned long)buf->addr + buf->len, 0,
+				     512, &r, &nr));
+	for (i = 0; i < nr; i++) {
+		/* The run's last page: a.pfn comes back as the folio's. */
+		ASSERT_EQ(0, pinstat_holders(fd, r[i].pfn + r[i].first_page +
+					     r[i].nr_pages - 1, &a, h, 4));
+		EXPECT_EQ(r[i].pfn, a.pfn);
+		EXPECT_EQ(1, a.total);
+		EXPECT_EQ(1, a.nr_holders);
+		EXPECT_EQ(r[i].foreign_pins, a.foreign_pins);
+		EXPECT_EQ(0, a.unattributed_pins);
+		EXPECT_EQ(e->id, h[0].entry_id);
+		EXPECT_EQ(r[i].foreign_pins, h[0].pins);
+		EXPECT_EQ(getpid(), h[0].tgid);
+		EXPECT_EQ(PINSTAT_HOLDER_WRITE | PINSTAT_HOLDER_LONGTERM,
+			  h[0].flags);
+		EXPECT_EQ(0, strncmp((const char *)h[0].comm, e->comm, 15));
+		EXPECT_EQ(e->stack, h[0].stack_id);
+	}
+	free(r);
+}
+
 /* @self is FIXTURE_DATA(ledger), spelled out for checkpatch. */
 static void io_uring_named(struct __test_metadata *_metadata,
 			   struct _test_data_ledger *self,
@@ -205,6 +240,7 @@ static void io_uring_named(struct __test_metadata *_metadata,
 	EXPECT_EQ(self->trimmed, pinstat_summary("ledger_trimmed_pins"));
 	EXPECT_EQ(self->unmatched, pinstat_summary("ledger_unmatched_pins"));
 	EXPECT_EQ(1, stack_has(e.stack, "io_uring_register"));
+	holders_name(_metadata, self->s.fd, &buf, &e);
 
 	ring_release(ring);
 	EXPECT_EQ(0, entry_of(getpid(), &e));
@@ -515,6 +551,43 @@ TEST_F(ledger, odirect_short_term_pins_come_and_go_on_thp)
 TEST_F(ledger, odirect_short_term_pins_come_and_go_on_small_pages)
 {
 	odirect_reads(_metadata, self, BUF_ANON);
+}
+
+/* HOLDERS: the errors its uapi documents, and a folio nobody holds. */
+TEST_F(ledger, holders_errors_and_unheld_folio)
+{
+	struct pinstat_holders_args a;
+	struct pinstat_holder h;
+	unsigned long long pfn;
+	struct pinstat_buf buf;
+
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_ANON, PAGE_SZ));
+	ASSERT_EQ(0, pinstat_pagemap_pfn(buf.addr, &pfn));
+	ASSERT_EQ(0, pinstat_holders(self->s.fd, pfn, &a, &h, 1));
+	EXPECT_EQ(pfn, a.pfn);
+	EXPECT_EQ(0, a.total);
+	EXPECT_EQ(0, a.nr_holders);
+	EXPECT_EQ(0, a.foreign_pins);
+	EXPECT_EQ(0, a.unattributed_pins);
+
+	memset(&a, 0, sizeof(a));
+	a.pfn = pfn;
+	a.holder_size = sizeof(h) - 8;
+	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_HOLDERS, &a));
+	EXPECT_EQ(EINVAL, errno);
+	a.holder_size = sizeof(h);
+	a.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_HOLDERS, &a));
+	EXPECT_EQ(EINVAL, errno);
+	a.reserved[1] = 0;
+	a.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->s.fd, PINSTAT_IOC_HOLDERS, &a));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, pinstat_holders(self->s.fd, 1ULL << 50, &a, &h, 1));
+	ASSERT_EQ(0, pinstat_ledger_set(0));
+	EXPECT_EQ(-ENOENT, pinstat_holders(self->s.fd, pfn, &a, &h, 1));
+	ASSERT_EQ(0, pinstat_ledger_set(1));
+	pinstat_buf_free(&buf);
 }
 
 TEST_HARNESS_MAIN
