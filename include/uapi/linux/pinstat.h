@@ -9,8 +9,8 @@
  *
  * Errors common to every ioctl:
  *   -ENOTTY  unknown command
- *   -EFAULT  the argument struct, or the record array of REPORT or
- *            INSPECT, cannot be copied
+ *   -EFAULT  the argument struct, the record array of REPORT or INSPECT,
+ *            or the holder array of HOLDERS, cannot be copied
  *   -EINVAL  a reserved field is non-zero, or an unknown flag is set
  */
 #ifndef _UAPI_LINUX_PINSTAT_H
