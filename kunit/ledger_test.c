@@ -72,7 +72,7 @@ static struct pinstat_ledger_counts ledger_test_counts(void)
 static bool ledger_test_entry(pid_t tgid, struct pinstat_ledger_entry *out)
 {
 	struct pinstat_ledger_entry *e;
-	u32 id = 0;
+	unsigned long id = 0;
 	bool found = false;
 
 	pinstat_ledger_lock();

@@ -656,16 +656,10 @@ EXPORT_SYMBOL_IF_KUNIT(pinstat_ledger_unlock);
  *
  * The book locked.  Return: the entry, or NULL after the last.
  */
-struct pinstat_ledger_entry *pinstat_ledger_entry_from(u32 *id)
+struct pinstat_ledger_entry *pinstat_ledger_entry_from(unsigned long *id)
 {
-	unsigned long index = *id;
-	struct pinstat_ledger_entry *e;
-
 	lockdep_assert_held(&pinstat_ledger_book);
-	e = xa_find(&pinstat_ledger_entries, &index, U32_MAX, XA_PRESENT);
-	if (e)
-		*id = index;
-	return e;
+	return xa_find(&pinstat_ledger_entries, id, U32_MAX, XA_PRESENT);
 }
 EXPORT_SYMBOL_IF_KUNIT(pinstat_ledger_entry_from);
 
@@ -701,16 +695,10 @@ struct pinstat_ledger_folio *pinstat_ledger_folio_of(unsigned long pfn)
  *
  * The book locked.  Return: the stack, or NULL after the last.
  */
-struct pinstat_ledger_stack *pinstat_ledger_stack_from(u32 *id)
+struct pinstat_ledger_stack *pinstat_ledger_stack_from(unsigned long *id)
 {
-	unsigned long index = *id;
-	struct pinstat_ledger_stack *st;
-
 	lockdep_assert_held(&pinstat_ledger_book);
-	st = xa_find(&pinstat_ledger_stack_ids, &index, U32_MAX, XA_PRESENT);
-	if (st)
-		*id = index;
-	return st;
+	return xa_find(&pinstat_ledger_stack_ids, id, U32_MAX, XA_PRESENT);
 }
 
 /* Forget everything the book holds; the book lock held. */

@@ -291,12 +291,12 @@ int pinstat_ledger_lock_reconciled(void);
 void pinstat_ledger_lock(void);
 int pinstat_ledger_holders(struct pinstat_session *s, void *data);
 void pinstat_ledger_unlock(void);
-struct pinstat_ledger_entry *pinstat_ledger_entry_from(u32 *id);
+struct pinstat_ledger_entry *pinstat_ledger_entry_from(unsigned long *id);
 struct pinstat_ledger_folio *pinstat_ledger_folio_from(unsigned long *pfn);
 struct pinstat_ledger_folio *pinstat_ledger_folio_of(unsigned long pfn);
 struct folio *pinstat_ledger_folio_at(unsigned long pfn);
 u32 pinstat_ledger_foreign_pins(struct folio *folio);
-struct pinstat_ledger_stack *pinstat_ledger_stack_from(u32 *id);
+struct pinstat_ledger_stack *pinstat_ledger_stack_from(unsigned long *id);
 void pinstat_ledger_counts(struct pinstat_ledger_counts *c);
 void pinstat_ledger_show_summary(struct seq_file *m);
 

@@ -43,23 +43,13 @@ typedef bool (*pinstat_ledger_settle_t)(struct pinstat_ledger_iter *it);
 
 static bool pinstat_entry_settle(struct pinstat_ledger_iter *it)
 {
-	u32 id = it->key;
-
-	if (it->key > U32_MAX)
-		return false;
-	it->record = pinstat_ledger_entry_from(&id);
-	it->key = id;
+	it->record = pinstat_ledger_entry_from(&it->key);
 	return it->record;
 }
 
 static bool pinstat_stack_settle(struct pinstat_ledger_iter *it)
 {
-	u32 id = it->key;
-
-	if (it->key > U32_MAX)
-		return false;
-	it->record = pinstat_ledger_stack_from(&id);
-	it->key = id;
+	it->record = pinstat_ledger_stack_from(&it->key);
 	return it->record;
 }
 
