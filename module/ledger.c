@@ -726,6 +726,7 @@ void pinstat_ledger_counts(struct pinstat_ledger_counts *c)
 	c->dropped_events = atomic64_read(&pinstat_ledger_dropped_events);
 	c->dropped_pins += atomic64_read(&pinstat_ledger_dropped_pins);
 	c->probe_missed = pinstat_ledger_probes_missed();
+	pinstat_ledger_stack_counts(&c->stack_unwinds, &c->stack_reuses);
 }
 
 /**
@@ -860,4 +861,6 @@ void pinstat_ledger_show_summary(struct seq_file *m)
 		   c.dropped_events, c.dropped_pins);
 	seq_printf(m, "ledger_probe_missed=%llu\nledger_unmatched_pins=%llu\nledger_trimmed_pins=%llu\n",
 		   c.probe_missed, c.unmatched_pins, c.trimmed_pins);
+	seq_printf(m, "ledger_stack_unwinds=%llu\nledger_stack_reuses=%llu\n",
+		   c.stack_unwinds, c.stack_reuses);
 }

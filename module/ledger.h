@@ -4,6 +4,8 @@
  *
  *   ledger_probe.c  kprobes on the exported pin and unpin functions; each
  *                   call becomes one event in this CPU's ring
+ *   ledger_stack.c  the pin function's caller's stack, unwound once while
+ *                   it stays the same
  *   ledger_ring.c   per-CPU rings of events: written by the probes in any
  *                   context without locks or allocation, read by the drain
  *   ledger.c        the book: entries (one per pin call), their holds on
@@ -23,6 +25,7 @@
 
 struct pinstat_session;
 struct folio;
+struct pt_regs;
 struct seq_file;
 
 /* Frames kept of a pinner's stack, from the pin function's caller up. */
@@ -211,6 +214,8 @@ struct pinstat_ledger_hold {
  *	the byte limit
  * @probe_missed: calls the probes did not see (kprobe nmissed: another
  *	probe handler ran on the CPU, or no free return instance)
+ * @stack_unwinds: pin calls whose stack was unwound
+ * @stack_reuses: pin calls whose stack their CPU remembered
  * @unmatched_pins: unpinned pins no entry held (pinned before the ledger
  *	was on, or by a path it cannot see)
  * @trimmed_pins: pins entries claimed that the folios no longer have
@@ -228,6 +233,8 @@ struct pinstat_ledger_counts {
 	u64 dropped_events;
 	u64 dropped_pins;
 	u64 probe_missed;
+	u64 stack_unwinds;
+	u64 stack_reuses;
 	u64 unmatched_pins;
 	u64 trimmed_pins;
 	u64 entries;
@@ -255,6 +262,8 @@ void pinstat_ledger_rings_drain(u64 up_to_seq,
 int pinstat_ledger_probes_register(void);
 void pinstat_ledger_probes_unregister(void);
 u64 pinstat_ledger_probes_missed(void);
+u32 pinstat_ledger_stack(struct pt_regs *regs, unsigned long *frames);
+void pinstat_ledger_stack_counts(u64 *unwinds, u64 *reuses);
 #else
 static inline int pinstat_ledger_probes_register(void)
 {
@@ -268,6 +277,12 @@ static inline void pinstat_ledger_probes_unregister(void)
 static inline u64 pinstat_ledger_probes_missed(void)
 {
 	return 0;
+}
+
+static inline void pinstat_ledger_stack_counts(u64 *unwinds, u64 *reuses)
+{
+	*unwinds = 0;
+	*reuses = 0;
 }
 #endif
 

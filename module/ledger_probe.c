@@ -21,14 +21,10 @@
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/stacktrace.h>
 #include <linux/timekeeping.h>
 
 #include "ledger.h"
 #include "pinstat_compat.h"
-
-/* Unwound frames searched for the pin function's caller. */
-#define PINSTAT_UNWIND_FRAMES	(PINSTAT_LEDGER_FRAMES + 16)
 
 /* What the pin's return handler needs from its entry. */
 struct pinstat_pin_call {
@@ -114,24 +110,6 @@ static unsigned long pinstat_probe_caller(struct pt_regs *regs)
 static unsigned long pinstat_probe_arg(struct pt_regs *regs, int n)
 {
 	return n < 0 ? 0 : regs_get_kernel_argument(regs, n);
-}
-
-/* Keep the stack from @caller up; just @caller if the unwind missed it. */
-static u32 pinstat_probe_stack(unsigned long caller, unsigned long *frames)
-{
-	unsigned long unwound[PINSTAT_UNWIND_FRAMES];
-	unsigned int nr, i;
-
-	nr = stack_trace_save(unwound, ARRAY_SIZE(unwound), 0);
-	for (i = 0; i < nr; i++) {
-		if (unwound[i] == caller) {
-			nr = min_t(unsigned int, nr - i, PINSTAT_LEDGER_FRAMES);
-			memcpy(frames, &unwound[i], nr * sizeof(*frames));
-			return nr;
-		}
-	}
-	frames[0] = caller;
-	return 1;
 }
 
 /**
@@ -340,7 +318,7 @@ static int pinstat_pin_entry(struct kretprobe_instance *ri,
 		call->nr = (int)call->nr;
 	call->flags = p->flags_arg < 0 ? PINSTAT_LEDGER_LONGTERM :
 		pinstat_ledger_flags(pinstat_probe_arg(regs, p->flags_arg));
-	call->nr_frames = pinstat_probe_stack(caller, call->frames);
+	call->nr_frames = pinstat_ledger_stack(regs, call->frames);
 	return 0;
 }
 

@@ -176,4 +176,28 @@ static inline bool pinstat_current_in_kretprobe(const struct kretprobe *rp)
 }
 #endif
 
+#ifdef CONFIG_UNWINDER_ORC
+#include <asm/unwind.h>
+
+/**
+ * pinstat_unwind_slot() - where the return address of a frame lies
+ * @state: an unwind at a frame entered by a call
+ *
+ * x86's ORC unwinder (every Debian x86 kernel's) leaves @state->sp just
+ * above the slot it read the frame's return address from; its own
+ * unwind_get_return_address_ptr() is not exported.  A frame of saved
+ * registers (an interrupt) has no such slot.
+ *
+ * Return: the slot, or NULL.
+ */
+static inline unsigned long *pinstat_unwind_slot(struct unwind_state *state)
+{
+	if (unwind_done(state) || state->regs || !state->sp)
+		return NULL;
+	return (unsigned long *)state->sp - 1;
+}
+
+#define PINSTAT_HAVE_UNWIND_SLOT
+#endif
+
 #endif /* _PINSTAT_COMPAT_H */

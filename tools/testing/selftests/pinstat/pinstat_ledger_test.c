@@ -97,8 +97,8 @@ static long long holds_of(long long id, long long *unattributed)
 	return pins;
 }
 
-/* Does stack @id have a frame containing @needle? */
-static int stack_has(long long id, const char *needle)
+/* Does stack @id have a frame containing @needle?  Print it if @show. */
+static int stack_has(long long id, const char *needle, bool show)
 {
 	char line[512], head[64];
 	int in = 0, found = 0;
@@ -112,7 +112,7 @@ static int stack_has(long long id, const char *needle)
 			in = !strncmp(line, head, strlen(head));
 		else if (in && strstr(line, needle))
 			found = 1;
-		if (in)
+		if (in && show)
 			fprintf(stderr, "# %s", line);
 	}
 	fclose(f);
@@ -239,7 +239,7 @@ static void io_uring_named(struct __test_metadata *_metadata,
 	/* 6.12's release of the coalesced pins was seen, not trimmed. */
 	EXPECT_EQ(self->trimmed, pinstat_summary("ledger_trimmed_pins"));
 	EXPECT_EQ(self->unmatched, pinstat_summary("ledger_unmatched_pins"));
-	EXPECT_EQ(1, stack_has(e.stack, "io_uring_register"));
+	EXPECT_EQ(1, stack_has(e.stack, "io_uring_register", true));
 	holders_name(_metadata, self->s.fd, &buf, &e);
 
 	ring_release(ring);
@@ -378,16 +378,22 @@ TEST_F(ledger, on_and_off_again)
 }
 
 /* Pin @len bytes at @addr through the test module; its id or -errno. */
-static int pinner_pin(int fd, void *addr, size_t len, unsigned int via)
+static int pinner_pin_from(int fd, void *addr, size_t len, unsigned int via,
+			   unsigned int from)
 {
 	struct pinstat_pinner_pin a = {
 		.addr = (unsigned long)addr,
 		.nr_pages = len / PAGE_SZ,
 		.via = via,
-		.flags = PINSTAT_PINNER_WRITE,
+		.flags = PINSTAT_PINNER_WRITE | from,
 	};
 
 	return ioctl(fd, PINSTAT_PINNER_IOC_PIN, &a) ? -errno : (int)a.id;
+}
+
+static int pinner_pin(int fd, void *addr, size_t len, unsigned int via)
+{
+	return pinner_pin_from(fd, addr, len, via, 0);
 }
 
 static int pinner_unpin(int fd, int id, unsigned int via)
@@ -464,6 +470,47 @@ TEST_F(ledger, every_entry_point)
 	EXPECT_GE(seen, 5);
 	EXPECT_EQ(self->trimmed, pinstat_summary("ledger_trimmed_pins"));
 	EXPECT_EQ(self->unmatched, pinstat_summary("ledger_unmatched_pins"));
+	close(fd);
+	pinstat_buf_free(&buf);
+}
+
+/*
+ * Two callers that reach pin_user_pages_fast() through the same function
+ * at the same stack depth, taking turns: each entry names its own, and
+ * the stacks a CPU remembers are used (ledger_stack_reuses rises).
+ */
+TEST_F(ledger, twin_paths_keep_their_stacks)
+{
+	static const char * const twin[] = {
+		"pinner_fast_left", "pinner_fast_right"
+	};
+	static const unsigned int from[] = {
+		PINSTAT_PINNER_FROM_LEFT, PINSTAT_PINNER_FROM_RIGHT
+	};
+	long long reuses = pinstat_summary("ledger_stack_reuses");
+	struct pinstat_buf buf;
+	unsigned int i, side;
+	struct entry e;
+	int fd, id;
+
+	fd = pinner_open(_metadata);
+	if (fd < 0)
+		return;
+	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_THP, SZ_2M));
+	for (i = 0; i < 16; i++) {
+		side = i % 2;
+		id = pinner_pin_from(fd, buf.addr, buf.len,
+				     PINSTAT_PINNER_PIN_USER_PAGES_FAST,
+				     from[side]);
+		ASSERT_GE(id, 0) TH_LOG("%s: %s", twin[side], strerror(-id));
+		ASSERT_EQ(1, entry_of(getpid(), &e));
+		EXPECT_EQ(1, stack_has(e.stack, twin[side], false));
+		EXPECT_EQ(0, stack_has(e.stack, twin[!side], false));
+		EXPECT_EQ(1, stack_has(e.stack, "pinner_fast_common", i < 2));
+		ASSERT_EQ(0, pinner_unpin(fd, id,
+					  PINSTAT_PINNER_UNPIN_USER_PAGES));
+	}
+	EXPECT_LT(reuses, pinstat_summary("ledger_stack_reuses"));
 	close(fd);
 	pinstat_buf_free(&buf);
 }

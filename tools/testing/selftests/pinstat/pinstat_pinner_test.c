@@ -601,7 +601,15 @@ TEST_F(pinner_misc, errors)
 	EXPECT_EQ(EINVAL, errno);
 	p.reserved[1] = 0;
 	EXPECT_EQ(-EINVAL, pin(self->f.pinner, mem, 1,
-			       PINSTAT_PINNER_PIN_USER_PAGES_FAST, 0x4, NULL));
+			       PINSTAT_PINNER_PIN_USER_PAGES_FAST,
+			       PINSTAT_PINNER_FLAGS_ALL + 1, NULL));
+	EXPECT_EQ(-EINVAL, pin(self->f.pinner, mem, 1,
+			       PINSTAT_PINNER_PIN_USER_PAGES_FAST,
+			       PINSTAT_PINNER_FROM_LEFT |
+			       PINSTAT_PINNER_FROM_RIGHT, NULL));
+	EXPECT_EQ(-EINVAL, pin(self->f.pinner, mem, 1,
+			       PINSTAT_PINNER_PIN_USER_PAGES,
+			       PINSTAT_PINNER_FROM_LEFT, NULL));
 	EXPECT_EQ(-EINVAL, pin(self->f.pinner, mem, 1, 0, 0, NULL));
 	EXPECT_EQ(-EINVAL, pin(self->f.pinner, mem, 1,
 			       PINSTAT_PINNER_NR_PIN_VIAS, 0, NULL));

@@ -103,6 +103,49 @@ static long pinner_pin_user_pages_fast_only(unsigned long start, int nr_pages,
 }
 #endif
 
+/*
+ * Two paths to pin_user_pages_fast() that differ only in their middle
+ * frame and reach it at the same stack depth: a ledger that remembers
+ * stacks by depth alone would name the wrong one.  The barrier() after
+ * each call keeps it a call (a tail call would leave no frame), the
+ * write keeps the compiler from folding the twins into one function.
+ */
+static int pinner_twin_path;
+
+static noinline long pinner_fast_common(unsigned long start, int nr_pages,
+					unsigned int gup_flags,
+					struct page **pages)
+{
+	long ret = pin_user_pages_fast(start, nr_pages, gup_flags, pages);
+
+	barrier();
+	return ret;
+}
+
+static noinline long pinner_fast_left(unsigned long start, int nr_pages,
+				      unsigned int gup_flags,
+				      struct page **pages)
+{
+	long ret;
+
+	WRITE_ONCE(pinner_twin_path, 1);
+	ret = pinner_fast_common(start, nr_pages, gup_flags, pages);
+	barrier();
+	return ret;
+}
+
+static noinline long pinner_fast_right(unsigned long start, int nr_pages,
+				       unsigned int gup_flags,
+				       struct page **pages)
+{
+	long ret;
+
+	WRITE_ONCE(pinner_twin_path, 2);
+	ret = pinner_fast_common(start, nr_pages, gup_flags, pages);
+	barrier();
+	return ret;
+}
+
 #if defined(PINNER_HAVE_MEMFD_PIN_FOLIOS) && defined(PINNER_HAVE_UNPIN_FOLIOS)
 #define PINNER_HAS_MEMFD_PIN_FOLIOS	true
 /* 6.10+; its pins are released with unpin_folios(), also 6.10+. */
@@ -277,7 +320,14 @@ static int pinner_pin_pages(const struct pinstat_pinner_pin *args,
 		mmap_read_unlock(mm);
 		break;
 	case PINSTAT_PINNER_PIN_USER_PAGES_FAST:
-		ret = pin_user_pages_fast(start, nr, gup_flags, pin->pages);
+		if (args->flags & PINSTAT_PINNER_FROM_LEFT)
+			ret = pinner_fast_left(start, nr, gup_flags, pin->pages);
+		else if (args->flags & PINSTAT_PINNER_FROM_RIGHT)
+			ret = pinner_fast_right(start, nr, gup_flags,
+						pin->pages);
+		else
+			ret = pin_user_pages_fast(start, nr, gup_flags,
+						  pin->pages);
 		break;
 	case PINSTAT_PINNER_PIN_USER_PAGES_FAST_ONLY:
 		ret = pinner_pin_user_pages_fast_only(start, nr, gup_flags,
@@ -373,6 +423,11 @@ static int pinner_ioc_pin(struct pinner_file *pf, void __user *uarg)
 	    !args.via || args.via >= PINSTAT_PINNER_NR_PIN_VIAS ||
 	    !args.nr_pages || args.nr_pages > INT_MAX ||
 	    !PAGE_ALIGNED(args.addr))
+		return -EINVAL;
+	if (args.flags & (PINSTAT_PINNER_FROM_LEFT | PINSTAT_PINNER_FROM_RIGHT) &&
+	    (args.via != PINSTAT_PINNER_PIN_USER_PAGES_FAST ||
+	     (args.flags & PINSTAT_PINNER_FROM_LEFT &&
+	      args.flags & PINSTAT_PINNER_FROM_RIGHT)))
 		return -EINVAL;
 	/* memfd_pin_folios() takes no flags; the others take no memfd. */
 	if (args.via == PINSTAT_PINNER_MEMFD_PIN_FOLIOS) {

@@ -93,7 +93,17 @@ enum pinstat_pinner_unpin_via {
 /* Flags for struct pinstat_pinner_pin.flags (page pins only) */
 #define PINSTAT_PINNER_WRITE		0x1U	/* FOLL_WRITE */
 #define PINSTAT_PINNER_LONGTERM		0x2U	/* FOLL_LONGTERM */
-#define PINSTAT_PINNER_FLAGS_ALL	(PINSTAT_PINNER_WRITE | PINSTAT_PINNER_LONGTERM)
+/*
+ * PINSTAT_PINNER_PIN_USER_PAGES_FAST only, one of the two: call it through
+ * pinner_fast_left() or pinner_fast_right(), twins that reach it through
+ * pinner_fast_common() at the same stack depth, for the ledger's stacks.
+ */
+#define PINSTAT_PINNER_FROM_LEFT	0x4U
+#define PINSTAT_PINNER_FROM_RIGHT	0x8U
+#define PINSTAT_PINNER_FLAGS_ALL	(PINSTAT_PINNER_WRITE |		\
+					 PINSTAT_PINNER_LONGTERM |	\
+					 PINSTAT_PINNER_FROM_LEFT |	\
+					 PINSTAT_PINNER_FROM_RIGHT)
 
 /**
  * struct pinstat_pinner_pin - argument of PINSTAT_PINNER_IOC_PIN
@@ -112,7 +122,8 @@ enum pinstat_pinner_unpin_via {
  * than asked, the module releases them and fails with -EFAULT.
  * Errors besides the common ones:
  *   -EINVAL     @nr_pages 0 or above INT_MAX, @addr not page aligned, a
- *               non-zero @memfd or (for memfd_pin_folios) @flags
+ *               non-zero @memfd or (for memfd_pin_folios) @flags, both
+ *               PINSTAT_PINNER_FROM_* or one with another @via
  *   -EOVERFLOW  the range wraps around
  *   -EFAULT     fewer pages (or folios covering less) than asked, or the
  *               entry point's own -EFAULT
