@@ -60,7 +60,11 @@ struct pinstat_stack_memos {
 
 static DEFINE_PER_CPU(struct pinstat_stack_memos, pinstat_stack_memos);
 
-/* Does the stack between @sp and @end hold @m's return addresses? */
+/*
+ * Does the stack between @sp and @end hold @m's return addresses?  A slot
+ * may now be inside another frame's locals: read as the unwinder does,
+ * unchecked by KASAN.
+ */
 static bool pinstat_stack_memo_holds(const struct pinstat_stack_memo *m,
 				     unsigned long sp, unsigned long end)
 {
@@ -70,7 +74,7 @@ static bool pinstat_stack_memo_holds(const struct pinstat_stack_memo *m,
 	for (i = 0; i < m->nr; i++) {
 		slot = i < m->split ? sp + m->from_sp[i] : end - m->to_end[i];
 		if (slot < below || slot + sizeof(long) > end ||
-		    READ_ONCE(*(unsigned long *)slot) != m->frames[i])
+		    READ_ONCE_NOCHECK(*(unsigned long *)slot) != m->frames[i])
 			return false;
 		below = slot + sizeof(long);
 	}
@@ -143,7 +147,8 @@ static u32 pinstat_stack_unwind(struct pt_regs *regs, unsigned long *frames,
 		}
 		slots[nr] = pinstat_unwind_slot(&state);
 		if (!slots[nr] || (unsigned long)slots[nr] < sp ||
-		    (unsigned long)(slots[nr] + 1) > end || *slots[nr] != addr)
+		    (unsigned long)(slots[nr] + 1) > end ||
+		    READ_ONCE_NOCHECK(*slots[nr]) != addr)
 			keep = false;
 		frames[nr++] = addr;
 	}
