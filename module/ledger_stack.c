@@ -12,8 +12,10 @@
  * which is learnt from two unwinds of the same path at different depths.
  * A call whose every remembered slot holds its return address has the
  * stack remembered: the unwinder finds each frame from the return
- * address below it and the stack pointer.  Checking costs one load a
- * frame; a stack that fails the check is unwound again.
+ * address below it and the stack pointer (a frame that realigns the
+ * stack could move by its padding; its callers' slots would then have
+ * to hold the same addresses shifted).  Checking costs one load a frame;
+ * a stack that fails the check is unwound again.
  */
 
 #include <linux/kernel.h>
@@ -78,7 +80,7 @@ static bool pinstat_stack_memo_holds(const struct pinstat_stack_memo *m,
 			return false;
 		below = slot + sizeof(long);
 	}
-	return m->nr;
+	return m->nr != 0;
 }
 
 /*
@@ -105,9 +107,12 @@ static void pinstat_stack_remember(struct pinstat_stack_memos *memos,
 		for (split = 0; split < nr; split++)
 			if ((unsigned long)slots[split] != sp + m->from_sp[split])
 				break;
-		for (i = split; i < nr; i++)
-			if ((unsigned long)slots[i] != end - m->to_end[i])
+		for (i = split; i < nr; i++) {
+			if ((unsigned long)slots[i] != end - m->to_end[i]) {
 				split = nr;
+				break;
+			}
+		}
 	} else {
 		m = &memos->memo[memos->next];
 		memos->next = (memos->next + 1) % PINSTAT_STACK_MEMOS;
@@ -131,7 +136,7 @@ static u32 pinstat_stack_unwind(struct pt_regs *regs, unsigned long *frames,
 {
 	unsigned long *slots[PINSTAT_LEDGER_FRAMES];
 	struct unwind_state state;
-	bool keep = in_task();
+	bool keep = sp != 0;
 	unsigned long addr;
 	u32 nr = 0;
 
@@ -152,7 +157,14 @@ static u32 pinstat_stack_unwind(struct pt_regs *regs, unsigned long *frames,
 			keep = false;
 		frames[nr++] = addr;
 	}
-	if (keep && nr)
+	/* A step guessed where ORC data is missing is not the same twice. */
+	if (unwind_error(&state))
+		keep = false;
+	if (!nr) {
+		frames[0] = *(unsigned long *)kernel_stack_pointer(regs);
+		return 1;
+	}
+	if (keep)
 		pinstat_stack_remember(this_cpu_ptr(&pinstat_stack_memos),
 				       frames, slots, nr, sp, end);
 	return nr;
@@ -177,8 +189,8 @@ u32 pinstat_ledger_stack(struct pt_regs *regs, unsigned long *frames)
 	const struct pinstat_stack_memo *m;
 	unsigned int i;
 
-	/* Pins are taken in tasks, on their stacks; anything else unwinds. */
-	if (!in_task() || sp < stack || sp >= end) {
+	/* Pins are taken on task stacks; anything else is unwound. */
+	if (sp < stack || sp >= end) {
 		sp = 0;
 		end = 0;
 	}

@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,7 +478,9 @@ TEST_F(ledger, every_entry_point)
 /*
  * Two callers that reach pin_user_pages_fast() through the same function
  * at the same stack depth, taking turns: each entry names its own, and
- * the stacks a CPU remembers are used (ledger_stack_reuses rises).
+ * the stacks a CPU remembers are used.  On one CPU, each caller's stack
+ * is unwound at most twice (the second time to learn which frames move
+ * with the syscall's random stack offset): 12 of 16 calls reuse one.
  */
 TEST_F(ledger, twin_paths_keep_their_stacks)
 {
@@ -488,6 +491,7 @@ TEST_F(ledger, twin_paths_keep_their_stacks)
 		PINSTAT_PINNER_FROM_LEFT, PINSTAT_PINNER_FROM_RIGHT
 	};
 	long long reuses = pinstat_summary("ledger_stack_reuses");
+	cpu_set_t was, one;
 	struct pinstat_buf buf;
 	unsigned int i, side;
 	struct entry e;
@@ -497,6 +501,10 @@ TEST_F(ledger, twin_paths_keep_their_stacks)
 	if (fd < 0)
 		return;
 	ASSERT_EQ(0, pinstat_buf_alloc(&buf, BUF_THP, SZ_2M));
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(was), &was));
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
 	for (i = 0; i < 16; i++) {
 		side = i % 2;
 		id = pinner_pin_from(fd, buf.addr, buf.len,
@@ -510,7 +518,8 @@ TEST_F(ledger, twin_paths_keep_their_stacks)
 		ASSERT_EQ(0, pinner_unpin(fd, id,
 					  PINSTAT_PINNER_UNPIN_USER_PAGES));
 	}
-	EXPECT_LT(reuses, pinstat_summary("ledger_stack_reuses"));
+	EXPECT_LE(reuses + 12, pinstat_summary("ledger_stack_reuses"));
+	EXPECT_EQ(0, sched_setaffinity(0, sizeof(was), &was));
 	close(fd);
 	pinstat_buf_free(&buf);
 }

@@ -424,10 +424,10 @@ static int pinner_ioc_pin(struct pinner_file *pf, void __user *uarg)
 	    !args.nr_pages || args.nr_pages > INT_MAX ||
 	    !PAGE_ALIGNED(args.addr))
 		return -EINVAL;
-	if (args.flags & (PINSTAT_PINNER_FROM_LEFT | PINSTAT_PINNER_FROM_RIGHT) &&
+	if ((args.flags & (PINSTAT_PINNER_FROM_LEFT | PINSTAT_PINNER_FROM_RIGHT)) &&
 	    (args.via != PINSTAT_PINNER_PIN_USER_PAGES_FAST ||
-	     (args.flags & PINSTAT_PINNER_FROM_LEFT &&
-	      args.flags & PINSTAT_PINNER_FROM_RIGHT)))
+	     ((args.flags & PINSTAT_PINNER_FROM_LEFT) &&
+	      (args.flags & PINSTAT_PINNER_FROM_RIGHT))))
 		return -EINVAL;
 	/* memfd_pin_folios() takes no flags; the others take no memfd. */
 	if (args.via == PINSTAT_PINNER_MEMFD_PIN_FOLIOS) {
