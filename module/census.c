@@ -9,7 +9,8 @@
  * The scan walks pfns with pfn_to_online_page() and holds no lock: a
  * folio of user memory (on an LRU list, or a hugetlb page in use) is
  * looked at under a reference taken with folio_try_get() and checked to
- * still be the folio of its page, as compaction does, so it can neither
+ * still be the folio of its page, as compaction does (so is a pinned folio
+ * of a process or file that is off the LRU for a moment), so it can neither
  * be freed nor split while it is described; anything else is passed over
  * one pfn at a time, a section that is not online all at once.  Records
  * go to a batch of fixed size, whose own pins are looked up under the
@@ -176,6 +177,30 @@ static bool pinstat_census_describe(struct folio *folio,
 }
 
 /*
+ * Is @folio user memory, worth a reference?  A racy look, without one.  A
+ * pinned folio may be off the LRU for a while (in a CPU's LRU batch after
+ * a fault, or isolated for migration); slab and typed pages (page tables,
+ * buddy pages, ...) reuse the fields of struct folio and are never read
+ * as one.
+ */
+static bool pinstat_census_may_be_user(struct folio *folio)
+{
+	if (folio_test_lru(folio) || folio_test_hugetlb(folio))
+		return true;
+	return !folio_test_slab(folio) && !page_has_type(&folio->page) &&
+	       !folio_test_reserved(folio) && folio_maybe_dma_pinned(folio);
+}
+
+/* The same under a reference: memory of a process or of a file. */
+static bool pinstat_census_is_user(struct folio *folio)
+{
+	if (folio_test_lru(folio) || folio_test_hugetlb(folio))
+		return true;
+	return !folio_test_slab(folio) && !page_has_type(&folio->page) &&
+	       (folio_test_anon(folio) || folio_mapping(folio));
+}
+
+/*
  * Look at the folio of @page, at the scan's pfn: a record for it if it has
  * something to say and the scan is at its first pfn in the range.
  * Returns the pfns to move on by.
@@ -187,7 +212,7 @@ static unsigned long pinstat_census_page(struct pinstat_census_scan *sc,
 	unsigned long head, next;
 
 	/* Racy reads, checked again under the reference. */
-	if (!folio_test_lru(folio) && !folio_test_hugetlb(folio))
+	if (!pinstat_census_may_be_user(folio))
 		return 1;
 	if (!folio_try_get(folio))
 		return 1;
@@ -198,6 +223,7 @@ static unsigned long pinstat_census_page(struct pinstat_census_scan *sc,
 	head = folio_pfn(folio);
 	next = head + folio_nr_pages(folio);
 	if ((head == sc->pfn || sc->pfn == sc->start) &&
+	    pinstat_census_is_user(folio) &&
 	    pinstat_census_describe(folio, &sc->recs[sc->nr_recs]))
 		sc->nr_recs++;
 	folio_put(folio);
