@@ -1445,24 +1445,57 @@ static void blocker_holders(int fd, const struct pinstat_census_record *r)
 		printf("  unattributed pins=%u\n", a.unattributed_pins);
 }
 
+/* A line of debugfs runs, by the pfn of its folio. */
+struct run_by_pfn {
+	unsigned long long pfn;
+	const struct pinstat_line *line;
+};
+
+static int run_cmp(const void *a, const void *b)
+{
+	const struct run_by_pfn *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* The lines of debugfs runs @l (@nr of them) sorted by pfn, or NULL. */
+static struct run_by_pfn *runs_by_pfn(const struct pinstat_line *l, size_t nr)
+{
+	struct run_by_pfn *r = malloc((nr ? nr : 1) * sizeof(*r));
+	size_t i;
+
+	if (!r)
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		r[i].pfn = line_num(&l[i], "pfn");
+		r[i].line = &l[i];
+	}
+	qsort(r, nr, sizeof(*r), run_cmp);
+	return r;
+}
+
 /*
  * The sessions of pinstat's own pins on @r's folio, from debugfs runs
- * (@runs, @nr_runs), as a table's lines or JSON objects.
+ * sorted by pfn (@runs, @nr_runs), as a table's lines or JSON objects.
  */
 static void blocker_sessions(const struct pinstat_census_record *r,
-			     const struct pinstat_line *runs, size_t nr_runs)
+			     const struct run_by_pfn *runs, size_t nr_runs)
 {
 	static const char *const keys[] = { "session", "handle", "pid", "pages" };
+	struct run_by_pfn key = { .pfn = r->folio.pfn };
+	const struct run_by_pfn *run;
 	struct pinstat_kv kv[JOIN_MAX];
 	struct pinstat_line l;
-	size_t i, n = 0;
+	size_t n = 0;
 
 	if (json)
 		printf(", \"sessions\": [");
-	for (i = 0; i < nr_runs; i++) {
-		if (line_num(&runs[i], "pfn") != r->folio.pfn)
-			continue;
-		join_line(keys, ARRAY_SIZE(keys), &runs[i], NULL, kv, &l);
+	run = nr_runs ? bsearch(&key, runs, nr_runs, sizeof(*runs), run_cmp) :
+			NULL;
+	while (run && run > runs && run[-1].pfn == key.pfn)
+		run--;
+	for (; run && run < runs + nr_runs && run->pfn == key.pfn; run++) {
+		join_line(keys, ARRAY_SIZE(keys), run->line, NULL, kv, &l);
 		if (json) {
 			printf(n++ ? ", " : "");
 			json_line(&l, "runs");
@@ -1476,7 +1509,7 @@ static void blocker_sessions(const struct pinstat_census_record *r,
 }
 
 static void blocker_row(int fd, const struct pinstat_census_record *r,
-			const struct pinstat_line *runs, size_t nr_runs,
+			const struct run_by_pfn *runs, size_t nr_runs,
 			bool first)
 {
 	const struct pinstat_folio_record *f = &r->folio;
@@ -1525,9 +1558,10 @@ static int cmd_blockers(int argc, char **argv)
 	unsigned long long scanned, pins = 0, unmapped = 0, movable = 0;
 	struct pinstat_census_record *recs;
 	struct blockers_opts o = {};
+	struct run_by_pfn *sorted;
 	struct pinstat_line *runs;
 	long long t0, kernel_pins;
-	size_t nr, nr_runs, i, n = 0;
+	size_t nr, nr_runs, nr_lines, i, n = 0;
 	int fd, ret;
 
 	ret = blockers_options(argc, argv, &o);
@@ -1552,6 +1586,10 @@ static int cmd_blockers(int argc, char **argv)
 		runs = NULL;
 		nr_runs = 0;
 	}
+	nr_lines = nr_runs;
+	sorted = runs_by_pfn(runs, nr_runs);
+	if (!sorted)
+		nr_runs = 0;
 	if (json)
 		printf("{\"start_pfn\": %llu, \"end_pfn\": %llu, \"all\": %s, \"folios\": [",
 		       o.start, o.end, o.all ? "true" : "false");
@@ -1560,7 +1598,7 @@ static int cmd_blockers(int argc, char **argv)
 	for (i = 0; i < nr; i++) {
 		if (!blocker_wanted(&o, &recs[i]))
 			continue;
-		blocker_row(fd, &recs[i], runs, nr_runs, !n++);
+		blocker_row(fd, &recs[i], sorted, nr_runs, !n++);
 		if (!(recs[i].flags & PINSTAT_CENSUS_PINNED))
 			continue;
 		pins += recs[i].folio.pincount;
@@ -1577,7 +1615,8 @@ static int cmd_blockers(int argc, char **argv)
 		printf("%zu folios: %llu pins, %llu on memory no process maps, %llu in ZONE_MOVABLE; the kernel holds %lld pins (nr_foll_pin_acquired - nr_foll_pin_released); %llu pfns scanned in %lld ms\n",
 		       n, pins, unmapped, movable, kernel_pins, scanned,
 		       t0 / 1000000);
-	pinstat_lines_free(runs, nr_runs);
+	free(sorted);
+	pinstat_lines_free(runs, nr_lines);
 	free(recs);
 	close(fd);
 	return EXIT_OK;
