@@ -202,12 +202,10 @@ int pinstat_block_pfns(unsigned int block, unsigned long long *start,
 	f = fopen("/sys/devices/system/memory/block_size_bytes", "r");
 	if (!f)
 		return -errno;
-	if (!fgets(line, sizeof(line), f) || sscanf(line, "%llx", &size) != 1 ||
-	    size < PAGE_SZ) {
-		fclose(f);
-		return -EIO;
-	}
+	size = fgets(line, sizeof(line), f) ? strtoull(line, NULL, 16) : 0;
 	fclose(f);
+	if (size < PAGE_SZ)
+		return -EIO;
 	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%u",
 		 block);
 	if (access(path, F_OK))

@@ -1432,7 +1432,8 @@ static void blocker_holders(int fd, const struct pinstat_census_record *r)
 			       !!(h[i].flags & PINSTAT_HOLDER_LONGTERM), comm);
 			continue;
 		}
-		printf("%s{\"id\": %u, \"tgid\": %d, \"pid\": %d, \"pins\": %u, \"longterm\": %s, \"comm\": ",
+		fprintf(stdout,
+			"%s{\"id\": %u, \"tgid\": %d, \"pid\": %d, \"pins\": %u, \"longterm\": %s, \"comm\": ",
 		       i ? ", " : "", h[i].entry_id, h[i].tgid, h[i].pid,
 		       h[i].pins,
 		       h[i].flags & PINSTAT_HOLDER_LONGTERM ? "true" : "false");
@@ -1528,7 +1529,8 @@ static void blocker_row(int fd, const struct pinstat_census_record *r,
 			blocker_holders(fd, r);
 		return;
 	}
-	printf("%s{\"pfn\": %llu, \"order\": %u, \"kind\": \"%s\", \"zone\": \"%s\", \"nid\": %u, \"pincount\": %llu, \"pincount_exact\": %s, \"refcount\": %u, \"mapcount\": %d, \"mapped\": %s, \"unexplained\": %u, \"maybe_dma_pinned\": %s, \"own_pins\": %u, \"foreign_pins\": %u",
+	fprintf(stdout,
+		"%s{\"pfn\": %llu, \"order\": %u, \"kind\": \"%s\", \"zone\": \"%s\", \"nid\": %u, \"pincount\": %llu, \"pincount_exact\": %s, \"refcount\": %u, \"mapcount\": %d, \"mapped\": %s, \"unexplained\": %u, \"maybe_dma_pinned\": %s, \"own_pins\": %u, \"foreign_pins\": %u",
 	       first ? "\n  " : ",\n  ", (unsigned long long)f->pfn, f->order,
 	       pinstat_kind_str(f->kind), pinstat_zone_str(r->zone), r->nid,
 	       (unsigned long long)f->pincount,
@@ -1608,11 +1610,13 @@ static int cmd_blockers(int argc, char **argv)
 			movable += recs[i].folio.pincount;
 	}
 	if (json)
-		printf("%s],\n\"pins\": %llu, \"pins_unmapped\": %llu, \"pins_movable\": %llu, \"kernel_pins\": %lld, \"pfns_scanned\": %llu, \"scan_ns\": %lld}\n",
+		fprintf(stdout,
+			"%s],\n\"pins\": %llu, \"pins_unmapped\": %llu, \"pins_movable\": %llu, \"kernel_pins\": %lld, \"pfns_scanned\": %llu, \"scan_ns\": %lld}\n",
 		       n ? "\n" : "", pins, unmapped, movable, kernel_pins,
 		       scanned, t0);
 	else
-		printf("%zu folios: %llu pins, %llu on memory no process maps, %llu in ZONE_MOVABLE; the kernel holds %lld pins (nr_foll_pin_acquired - nr_foll_pin_released); %llu pfns scanned in %lld ms\n",
+		fprintf(stdout,
+			"%zu folios: %llu pins, %llu on memory no process maps, %llu in ZONE_MOVABLE; the kernel holds %lld pins (nr_foll_pin_acquired - nr_foll_pin_released); %llu pfns scanned in %lld ms\n",
 		       n, pins, unmapped, movable, kernel_pins, scanned,
 		       t0 / 1000000);
 	free(sorted);

@@ -43,14 +43,14 @@ FIXTURE_VARIANT_ADD(census, hugetlb_2m) {
 
 /* Map the variant's memory; false (the test skipped) when unavailable. */
 static bool census_buf(struct __test_metadata *_metadata,
-		       const FIXTURE_VARIANT(census) *variant,
+		       enum pinstat_buf_kind kind, size_t len,
 		       struct pinstat_buf *buf)
 {
-	int ret = pinstat_buf_alloc(buf, variant->kind, variant->len);
+	int ret = pinstat_buf_alloc(buf, kind, len);
 
 	if (ret == -EOPNOTSUPP)
 		SKIP(return false, "%s memory not available",
-		     pinstat_buf_kind_str(variant->kind));
+		     pinstat_buf_kind_str(kind));
 	ASSERT_EQ(0, ret);
 	return true;
 }
@@ -110,7 +110,7 @@ TEST_F(census, own_pins_found_at_their_pfns)
 	struct pinstat_buf buf;
 	size_t nr, nc, i;
 
-	if (!census_buf(_metadata, variant, &buf))
+	if (!census_buf(_metadata, variant->kind, variant->len, &buf))
 		return;
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len, 0, &a));
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len, 0, &b));
@@ -170,7 +170,7 @@ TEST_F(census, unmapped_io_uring_buffer)
 	size_t nr, nin, nc, i;
 	int ring;
 
-	if (!census_buf(_metadata, variant, &buf))
+	if (!census_buf(_metadata, variant->kind, variant->len, &buf))
 		return;
 	ring = pinstat_ring_register(buf.addr, buf.len);
 	if (ring == -ENOSYS || ring == -EPERM)
@@ -241,7 +241,7 @@ TEST_F(census, all_ram_counts_the_kernels_pins)
 	struct pinstat_buf buf;
 	size_t nc, i;
 
-	if (!census_buf(_metadata, variant, &buf))
+	if (!census_buf(_metadata, variant->kind, variant->len, &buf))
 		return;
 	ASSERT_EQ(0, pinstat_pin(self->s.fd, buf.addr, buf.len, 0, &a));
 	pinstat_drain_lru();
@@ -286,7 +286,7 @@ TEST_F(census, argument_errors)
 	struct pinstat_buf buf;
 	size_t nr;
 
-	if (!census_buf(_metadata, variant, &buf))
+	if (!census_buf(_metadata, variant->kind, variant->len, &buf))
 		return;
 	args = good;
 	args.record_size--;
