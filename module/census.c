@@ -247,10 +247,8 @@ void pinstat_census_fill(struct pinstat_census_scan *sc, unsigned long budget)
 		page = pfn_to_online_page(sc->pfn);
 		if (page)
 			step = pinstat_census_page(sc, page);
-		else if (!online_section_nr(pfn_to_section_nr(sc->pfn)))
-			step = PAGES_PER_SECTION - (sc->pfn & (PAGES_PER_SECTION - 1));
 		else
-			step = 1;
+			step = max(pinstat_offline_section_left(sc->pfn), 1UL);
 		step = min(step, sc->end - sc->pfn);
 		sc->pfn += step;
 		sc->scanned += step;

@@ -68,6 +68,22 @@ static inline long pinstat_hugetlb_cache_refs(struct folio *folio)
 }
 #endif
 
+#ifdef CONFIG_SPARSEMEM
+/* Pfns from @pfn to the end of its memory section if it is not online, else 0. */
+static inline unsigned long pinstat_offline_section_left(unsigned long pfn)
+{
+	if (online_section_nr(pfn_to_section_nr(pfn)))
+		return 0;
+	return PAGES_PER_SECTION - (pfn & (PAGES_PER_SECTION - 1));
+}
+#else
+/* Flat memory (UML, for the KUnit suites): no sections to pass over. */
+static inline unsigned long pinstat_offline_section_left(unsigned long pfn)
+{
+	return 0;
+}
+#endif
+
 /*
  * get_user_pages_remote() of @mm, the caller holding its mmap lock (which
  * is never dropped: no @locked).  6.1 still takes a vmas array, removed
