@@ -78,6 +78,49 @@ census_at(const struct pinstat_census_record *c, size_t nc,
 	return NULL;
 }
 
+/*
+ * The census record of the folio of REPORT's or INSPECT's record @r, of
+ * the same order and kind; NULL (the test failed) if there is none.
+ */
+static const struct pinstat_census_record *
+census_of_record(struct __test_metadata *_metadata,
+		 const struct pinstat_census_record *c, size_t nc,
+		 const struct pinstat_folio_record *r)
+{
+	const struct pinstat_census_record *cr = census_at(c, nc, r->pfn);
+
+	EXPECT_NE(NULL, cr) TH_LOG("no census record at pfn %#llx",
+				   (unsigned long long)r->pfn);
+	if (!cr)
+		return NULL;
+	EXPECT_EQ(r->order, cr->folio.order);
+	EXPECT_EQ(r->kind, cr->folio.kind);
+	return cr;
+}
+
+/* INSPECT's records of @buf in this process (malloc'd). */
+static struct pinstat_folio_record *
+inspect_buf(struct __test_metadata *_metadata, int fd,
+	    const struct pinstat_buf *buf, size_t *nr)
+{
+	struct pinstat_folio_record *r = NULL;
+
+	EXPECT_EQ(0, pinstat_inspect(fd, getpid(), (unsigned long)buf->addr,
+				     (unsigned long)buf->addr + buf->len, 0,
+				     64, &r, nr));
+	return r;
+}
+
+/* How many of INSPECT's records @r are of present pages. */
+static size_t present(const struct pinstat_folio_record *r, size_t nr)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		n += !(r[i].flags & PINSTAT_FOLIO_NOT_PRESENT);
+	return n;
+}
+
 /* The pfns REPORT's records @r span. */
 static void span_of(const struct pinstat_folio_record *r, size_t nr,
 		    unsigned long long *lo, unsigned long long *hi)
@@ -118,11 +161,9 @@ TEST_F(census, own_pins_found_at_their_pfns)
 	span_of(r, nr, &lo, &hi);
 	census_of(_metadata, self->s.fd, lo, hi, &c, &nc);
 	for (i = 0; i < nr; i++) {
-		cr = census_at(c, nc, r[i].pfn);
-		ASSERT_NE(NULL, cr) TH_LOG("no census record at pfn %#llx",
-					   (unsigned long long)r[i].pfn);
-		EXPECT_EQ(r[i].order, cr->folio.order);
-		EXPECT_EQ(r[i].kind, cr->folio.kind);
+		cr = census_of_record(_metadata, c, nc, &r[i]);
+		if (!cr)
+			break;
 		EXPECT_EQ(r[i].pincount, cr->folio.pincount);
 		EXPECT_EQ(r[i].flags & PINSTAT_FOLIO_EXACT,
 			  cr->folio.flags & PINSTAT_FOLIO_EXACT);
@@ -180,30 +221,21 @@ TEST_F(census, unmapped_io_uring_buffer)
 	 * The folios' pfns, once registered: a long-term pin moves a folio
 	 * out of ZONE_MOVABLE first.
 	 */
-	ASSERT_EQ(0, pinstat_inspect(self->s.fd, getpid(),
-				     (unsigned long)buf.addr,
-				     (unsigned long)buf.addr + buf.len, 0, 64,
-				     &r, &nr));
-	for (i = 0; i < nr; i++)
-		ASSERT_EQ(0, r[i].flags & PINSTAT_FOLIO_NOT_PRESENT);
+	r = inspect_buf(_metadata, self->s.fd, &buf, &nr);
+	ASSERT_EQ(nr, present(r, nr));
 	span_of(r, nr, &lo, &hi);
 	ASSERT_EQ(0, munmap(buf.map, buf.map_len));
 	buf.map = NULL;
 
-	ASSERT_EQ(0, pinstat_inspect(self->s.fd, getpid(),
-				     (unsigned long)buf.addr,
-				     (unsigned long)buf.addr + buf.len, 0, 64,
-				     &in, &nin));
-	for (i = 0; i < nin; i++)
-		EXPECT_NE(0, in[i].flags & PINSTAT_FOLIO_NOT_PRESENT);
+	in = inspect_buf(_metadata, self->s.fd, &buf, &nin);
+	EXPECT_EQ(0, present(in, nin));
 	free(in);
 
 	census_of(_metadata, self->s.fd, lo, hi, &c, &nc);
 	for (i = 0; i < nr; i++) {
-		cr = census_at(c, nc, r[i].pfn);
-		ASSERT_NE(NULL, cr) TH_LOG("no census record at pfn %#llx",
-					   (unsigned long long)r[i].pfn);
-		EXPECT_EQ(r[i].order, cr->folio.order);
+		cr = census_of_record(_metadata, c, nc, &r[i]);
+		if (!cr)
+			break;
 		EXPECT_GE(cr->folio.pincount, 1);
 		EXPECT_EQ(0, cr->folio.own_pins);
 		EXPECT_EQ(cr->folio.pincount, cr->folio.foreign_pins);
