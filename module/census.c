@@ -17,7 +17,6 @@
  * registry's lock and which is copied out with no lock held.
  */
 
-#include <linux/bits.h>
 #include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -33,8 +32,6 @@
 #include "pinstat_compat.h"
 #include "pinstat_internal.h"
 
-/* Pfns one PINSTAT_IOC_CENSUS call looks at, at most (1 GiB). */
-#define PINSTAT_CENSUS_PFNS	BIT(18)
 /* Pfns between two cond_resched(). */
 #define PINSTAT_CENSUS_RESCHED	1024
 
@@ -390,7 +387,7 @@ int pinstat_census_totals(struct pinstat_census_totals *t)
 	while (sc.pfn < sc.end) {
 		/* Own pins are not part of the totals: no registry lock. */
 		sc.nr_recs = 0;
-		pinstat_census_fill(&sc, ULONG_MAX);
+		pinstat_census_fill(&sc, PINSTAT_CENSUS_PFNS);
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			goto free_recs;

@@ -39,7 +39,7 @@ static bool pinstat_census_iter_settle(struct pinstat_census_iter *it)
 	while (it->next >= it->sc.nr_recs) {
 		if (it->sc.pfn >= it->sc.end)
 			return false;
-		if (pinstat_census_next(&it->sc, ULONG_MAX))
+		if (pinstat_census_next(&it->sc, PINSTAT_CENSUS_PFNS))
 			return false;
 		it->next = 0;
 	}

@@ -21,6 +21,7 @@
 #ifndef _PINSTAT_INTERNAL_H
 #define _PINSTAT_INTERNAL_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -207,8 +208,13 @@ void pinstat_registry_own_end(void);
 int pinstat_inspect(struct pinstat_session *s, void *data);
 int pinstat_inspect_mm(struct mm_struct *mm, struct pinstat_inspect_args *args);
 
-/* Records of one census batch (10 KiB of them). */
+/* Records of one census batch (11 KiB of them). */
 #define PINSTAT_CENSUS_RECORDS	128U
+/*
+ * Pfns a census looks at between two looks for a fatal signal, and one
+ * PINSTAT_IOC_CENSUS call at most (1 GiB).
+ */
+#define PINSTAT_CENSUS_PFNS	BIT(18)
 
 /**
  * struct pinstat_census_scan - a census in progress over a range of pfns
