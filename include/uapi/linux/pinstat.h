@@ -478,9 +478,10 @@ struct pinstat_census_record {
  * answers one record per folio of user memory (on an LRU list, a hugetlb
  * page in use, or a pinned folio of a process or file off the LRU for a
  * moment) that holds pins or references its mappings and page cache do
- * not explain; a folio is reported at its first pfn in the range.  It finds pins no process maps any more (a buffer still
- * registered with io_uring, RDMA or VFIO after munmap), which INSPECT
- * cannot.  Each call looks at 2^18 pfns (1 GiB) at most and stops early
+ * not explain; a folio is reported at its first pfn in the range.  It
+ * finds pins no process maps any more (a buffer still registered with
+ * io_uring, RDMA or VFIO after munmap), which INSPECT cannot.  Each call
+ * looks at 2^18 pfns (1 GiB) at most and stops early
  * when @records fill up; loop on @cursor.  The census takes a reference
  * on each folio of user memory for as long as it describes it.
  * Errors:
