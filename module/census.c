@@ -3,7 +3,7 @@
  * The census: which folios of a physical range hold pins, or references
  * their mappings and page cache do not explain, which is what keeps memory
  * from being migrated, split or taken offline.  PINSTAT_IOC_CENSUS, the
- * debugfs "census" file and the census lines of "summary" all scan with
+ * debugfs "census" and "census_summary" files all scan with
  * pinstat_census_fill().
  *
  * The scan walks pfns with pfn_to_online_page() and holds no lock: a
@@ -11,16 +11,17 @@
  * looked at under a reference taken with folio_try_get() and checked to
  * still be the folio of its page, as compaction does (so is a pinned folio
  * of a process or file that is off the LRU for a moment), so it can neither
- * be freed nor split while it is described; anything else is passed over
- * one pfn at a time, a section that is not online all at once.  Records
- * go to a batch of fixed size, whose own pins are looked up under the
- * registry's lock and which is copied out with no lock held.
+ * be freed nor split while it is described; a free block is passed over
+ * whole, a section that is not online too, anything else one pfn at a
+ * time.  Records go to a batch of fixed size, whose own pins are looked
+ * up under the registry's lock and which is copied out with no lock held.
  */
 
 #include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/pageblock-flags.h>
 #include <linux/pagemap.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -205,9 +206,21 @@ static bool pinstat_census_is_user(struct folio *folio)
 static unsigned long pinstat_census_page(struct pinstat_census_scan *sc,
 					 struct page *page)
 {
-	struct folio *folio = page_folio(page);
-	unsigned long head, next;
+	struct folio *folio;
+	unsigned long head, next, order;
 
+	/*
+	 * A free block is passed over whole, as compaction does: its order
+	 * is read without the zone's lock, so it is trusted only up to a
+	 * pageblock, and only to the block's aligned end.
+	 */
+	if (PageBuddy(page)) {
+		order = READ_ONCE(page_private(page));
+		if (order && order <= pageblock_order)
+			return ALIGN(sc->pfn + 1, 1UL << order) - sc->pfn;
+		return 1;
+	}
+	folio = page_folio(page);
 	/* Racy reads, checked again under the reference. */
 	if (!pinstat_census_may_be_user(folio))
 		return 1;

@@ -303,7 +303,6 @@ static int pinstat_show_summary(struct seq_file *m, void *unused)
 	seq_printf(m, "max_pages_per_session=%u\n",
 		   READ_ONCE(pinstat_max_pages_per_session));
 	pinstat_ledger_show_summary(m);
-	pinstat_census_show_summary(m);
 	return 0;
 }
 

@@ -14,7 +14,7 @@
  *   stats.c     module-wide counters
  *   session.c   one open file: its pins, quota, PIN, UNPIN and REPORT
  *   debugfs.c   summary, pins and runs files (formatting only)
- *   census_debugfs.c  the census file and summary's census lines
+ *   census_debugfs.c  the census and census_summary files
  *   ledger*.c   the pin ledger: who holds the pins (see ledger.h)
  *   main.c      misc device, the ioctl table
  */
@@ -269,7 +269,6 @@ int pinstat_census_totals(struct pinstat_census_totals *t);
 const char *pinstat_zone_name(u32 zone);
 
 /* census_debugfs.c */
-void pinstat_census_show_summary(struct seq_file *m);
 void pinstat_census_debugfs_init(struct dentry *dir);
 
 /* session.c */

@@ -456,6 +456,11 @@ long long pinstat_summary(const char *key)
 	return read_key(PINSTAT_DEBUGFS "/summary", key, '=');
 }
 
+long long pinstat_census_summary(const char *key)
+{
+	return read_key(PINSTAT_DEBUGFS "/census_summary", key, '=');
+}
+
 long pinstat_debugfs_count(const char *file, const char *needle)
 {
 	char path[256], line[1024];

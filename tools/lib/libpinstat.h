@@ -98,6 +98,8 @@ void pinstat_stacks_free(struct pinstat_stack *stacks, size_t nr);
 
 /* debugfs "summary" value of @key, or -1 when it cannot be read. */
 long long pinstat_summary(const char *key);
+/* The same of "census_summary" (a census of all RAM at each call). */
+long long pinstat_census_summary(const char *key);
 /* Lines of a debugfs file that contain @needle (all lines if NULL). */
 long pinstat_debugfs_count(const char *file, const char *needle);
 /* Module parameter read and write. */

@@ -54,7 +54,8 @@ static const char usage_text[] =
 	"             /dev/pinstat and print the pin and its runs; with --hold,\n"
 	"             keep the pin for SECONDS (default: until SIGINT or SIGTERM).\n"
 	"             SIZE takes K, M and G suffixes.\n"
-	"    summary  the module's counters (debugfs summary).\n"
+	"    summary  the module's counters (debugfs summary), then a census of\n"
+	"             all RAM set against the kernel's pins (census_summary).\n"
 	"    pins     every live pin of every session (debugfs pins).\n"
 	"    runs     every run of pages of one folio of every pin, with the\n"
 	"             folio's counters (debugfs runs, the records of REPORT).\n"
@@ -673,32 +674,42 @@ static void print_lines(const struct pinstat_line *l, size_t nr,
 	printf(nr ? "\n]\n" : "]\n");
 }
 
+/* summary, then census_summary: a census of all RAM set against the kernel's pins. */
 static int cmd_summary(int argc, char **argv)
 {
-	struct pinstat_line *l;
-	size_t nr, i;
-	int ret;
+	static const char *const files[] = { "summary", "census_summary" };
+	struct pinstat_line *l[ARRAY_SIZE(files)];
+	size_t nr[ARRAY_SIZE(files)], f, i, n = 0;
+	int ret = EXIT_OK;
 
 	if (argc > 1)
 		return fail(EXIT_USAGE, "usage: pinstat summary");
-	ret = read_lines("summary", &l, &nr);
-	if (ret)
+	for (f = 0; f < ARRAY_SIZE(files) && !ret; f++)
+		ret = read_lines(files[f], &l[f], &nr[f]);
+	if (ret) {
+		while (--f > 0)
+			pinstat_lines_free(l[f - 1], nr[f - 1]);
 		return ret;
-	if (json) {
-		printf("{");
-		for (i = 0; i < nr; i++) {
-			printf(i ? ",\n  " : "\n  ");
-			json_str(l[i].kv[0].key);
-			printf(": ");
-			json_value(l[i].kv[0].value,
-				   json_key_type("summary", l[i].kv[0].key));
-		}
-		printf("\n}\n");
-	} else {
-		for (i = 0; i < nr; i++)
-			printf("%-24s %s\n", l[i].kv[0].key, l[i].kv[0].value);
 	}
-	pinstat_lines_free(l, nr);
+	if (json)
+		printf("{");
+	for (f = 0; f < ARRAY_SIZE(files); f++) {
+		for (i = 0; i < nr[f]; i++) {
+			if (!json) {
+				printf("%-24s %s\n", l[f][i].kv[0].key,
+				       l[f][i].kv[0].value);
+				continue;
+			}
+			printf(n++ ? ",\n  " : "\n  ");
+			json_str(l[f][i].kv[0].key);
+			printf(": ");
+			json_value(l[f][i].kv[0].value,
+				   json_key_type("summary", l[f][i].kv[0].key));
+		}
+		pinstat_lines_free(l[f], nr[f]);
+	}
+	if (json)
+		printf("\n}\n");
 	return EXIT_OK;
 }
 

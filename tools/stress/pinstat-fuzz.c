@@ -269,7 +269,7 @@ static void fill_census(struct pinstat_census_args *a)
 	 * 64-bit range.
 	 */
 	a->start_pfn = below(4) ? below(1U << 21) : rnd();
-	a->end_pfn = below(4) ? a->start_pfn + below(1U << 12) : rnd();
+	a->end_pfn = below(16) ? a->start_pfn + below(1U << 12) : rnd();
 	a->flags = below(128) ? (below(16) ? 0 : (uint32_t)rnd()) :
 				PINSTAT_CENSUS_ALL;
 	a->cursor = below(4) ? 0 : a->start_pfn + below(1U << 12);
