@@ -7,7 +7,8 @@
  *
  * Suites, one file each: pin_test.c (PIN, UNPIN, REPORT, release),
  * limits_test.c, input_test.c (bad input to every ioctl), debugfs_test.c,
- * large_folio_test.c (THP and hugetlb, skipped under UML), inspect_test.c.
+ * large_folio_test.c (THP and hugetlb, skipped under UML), inspect_test.c,
+ * census_test.c.
  */
 #ifndef _PINSTAT_KUNIT_H
 #define _PINSTAT_KUNIT_H

@@ -22,4 +22,7 @@ have FOLLOW_HUGETLB_PAGE include/linux/hugetlb.h '^long follow_hugetlb_page\('
 have PIN_USER_PAGES_FAST_ONLY include/linux/mm.h '^int pin_user_pages_fast_only\('
 have UNPIN_FOLIO include/linux/mm.h '^void unpin_folio\(struct folio \*folio\);'
 have MEMFD_PIN_FOLIOS include/linux/mm.h '^long memfd_pin_folios\('
+# Up to 6.6 a hugetlb folio's index counts huge pages, and the page cache
+# holds one reference on it, not one per page.
+have HUGETLB_BASEPAGE_INDEX include/linux/pagemap.h 'hugetlb_basepage_index\('
 echo

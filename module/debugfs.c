@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs: /sys/kernel/debug/pinstat/{summary,pins,runs}; the ledger's
- * files are in ledger_debugfs.c.
+ * files are in ledger_debugfs.c, the census's in census_debugfs.c.
  *
  * Every file prints one record a line as key=value pairs (listed in
  * Documentation/pinstat/debugfs.rst).  "pins" and "runs" can be long, so
@@ -336,6 +336,7 @@ int pinstat_debugfs_init(void)
 	debugfs_create_file("pins", 0400, dir, NULL, &pinstat_pins_fops);
 	debugfs_create_file("runs", 0400, dir, NULL, &pinstat_runs_fops);
 	pinstat_ledger_debugfs_init(dir);
+	pinstat_census_debugfs_init(dir);
 	return 0;
 }
 

@@ -29,10 +29,13 @@ static_assert(sizeof(struct pinstat_inspect_args) == 64);
 static_assert(sizeof(struct pinstat_report_args) == 48);
 static_assert(sizeof(struct pinstat_holder) == 64);
 static_assert(sizeof(struct pinstat_holders_args) == 56);
+static_assert(sizeof(struct pinstat_census_record) == 88);
+static_assert(sizeof(struct pinstat_census_args) == 72);
 static_assert(sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_unpin_args) &&
 	      sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_report_args) &&
 	      sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_inspect_args) &&
-	      sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_holders_args));
+	      sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_holders_args) &&
+	      sizeof(struct pinstat_pin_args) >= sizeof(struct pinstat_census_args));
 
 /*
  * Who may open /dev/pinstat.  Pins are charged to the opener's VmPin and
@@ -99,6 +102,8 @@ static const struct pinstat_ioctl_desc pinstat_ioctls[] = {
 		.handler = pinstat_inspect },
 	[5] = { .cmd = PINSTAT_IOC_HOLDERS, .name = "holders",
 		.handler = pinstat_ledger_holders },
+	[6] = { .cmd = PINSTAT_IOC_CENSUS, .name = "census",
+		.handler = pinstat_census },
 };
 
 static_assert(ARRAY_SIZE(pinstat_ioctls) == PINSTAT_NR_IOCTLS);
@@ -110,7 +115,8 @@ static_assert(ARRAY_SIZE(pinstat_ioctls) == PINSTAT_NR_IOCTLS);
  * pinstat_ioctl_name() - name of a command for its call counter
  * @nr: _IOC_NR() of the command, 0 for any unknown command
  *
- * Return: "pin", "unpin", "report", "inspect", "holders", or "other".
+ * Return: "pin", "unpin", "report", "inspect", "holders", "census", or
+ * "other".
  */
 const char *pinstat_ioctl_name(unsigned int nr)
 {
@@ -222,4 +228,4 @@ module_init(pinstat_init);
 module_exit(pinstat_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Pin user buffers on request and report exact pin statistics");
-MODULE_VERSION("0.4.0");
+MODULE_VERSION("0.5.0");

@@ -54,6 +54,36 @@ static inline int pinstat_folio_mapcount(struct folio *folio)
 }
 #endif
 
+#ifdef PINSTAT_HAVE_HUGETLB_BASEPAGE_INDEX
+/* Until 6.7 the page cache holds one reference on a hugetlb folio. */
+static inline long pinstat_hugetlb_cache_refs(struct folio *folio)
+{
+	return 1;
+}
+#else
+/* 6.7+: one per page, as on any other folio. */
+static inline long pinstat_hugetlb_cache_refs(struct folio *folio)
+{
+	return folio_nr_pages(folio);
+}
+#endif
+
+#ifdef CONFIG_SPARSEMEM
+/* Pfns from @pfn to the end of its memory section if it is not online, else 0. */
+static inline unsigned long pinstat_offline_section_left(unsigned long pfn)
+{
+	if (online_section_nr(pfn_to_section_nr(pfn)))
+		return 0;
+	return PAGES_PER_SECTION - (pfn & (PAGES_PER_SECTION - 1));
+}
+#else
+/* Flat memory (UML, for the KUnit suites): no sections to pass over. */
+static inline unsigned long pinstat_offline_section_left(unsigned long pfn)
+{
+	return 0;
+}
+#endif
+
 /*
  * get_user_pages_remote() of @mm, the caller holding its mmap lock (which
  * is never dropped: no @locked).  6.1 still takes a vmas array, removed

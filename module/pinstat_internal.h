@@ -10,15 +10,18 @@
  *               the index of pinstat's own pins per folio
  *   record.c    the one builder of folio records (REPORT, INSPECT, debugfs)
  *   inspect.c   describe another process's pages without pinning them
+ *   census.c    find the pinned folios of a physical range
  *   stats.c     module-wide counters
  *   session.c   one open file: its pins, quota, PIN, UNPIN and REPORT
  *   debugfs.c   summary, pins and runs files (formatting only)
+ *   census_debugfs.c  the census and census_summary files
  *   ledger*.c   the pin ledger: who holds the pins (see ledger.h)
  *   main.c      misc device, the ioctl table
  */
 #ifndef _PINSTAT_INTERNAL_H
 #define _PINSTAT_INTERNAL_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -26,6 +29,7 @@
 #include <linux/xarray.h>
 #include <linux/pinstat.h>
 
+struct dentry;
 struct folio;
 struct mm_struct;
 struct page;
@@ -108,6 +112,7 @@ extern unsigned int pinstat_refcount_limit;
 void pinstat_record_describe(const struct pinstat_run *run, unsigned int held,
 			     struct pinstat_folio_record *rec);
 void pinstat_record_set_headroom(struct pinstat_folio_record *rec);
+void pinstat_record_split_own(struct pinstat_folio_record *rec);
 int pinstat_records_set_owners(struct pinstat_folio_record *recs, size_t nr);
 int pinstat_records_of_pin(const struct pinstat_pin *pin,
 			   struct pinstat_run_cursor *cur,
@@ -138,9 +143,9 @@ struct pinstat_stats_snapshot {
 
 /*
  * Slots of the ioctl table and its call counters: the uapi header numbers
- * the commands 1 to 5; slot 0 counts unknown commands.
+ * the commands 1 to 6; slot 0 counts unknown commands.
  */
-#define PINSTAT_NR_IOCTLS	6
+#define PINSTAT_NR_IOCTLS	7
 
 /* stats.c */
 void pinstat_stats_read(struct pinstat_stats_snapshot *snap);
@@ -202,6 +207,69 @@ void pinstat_registry_own_end(void);
 /* inspect.c; pinstat_inspect_mm() is also driven by the KUnit suite */
 int pinstat_inspect(struct pinstat_session *s, void *data);
 int pinstat_inspect_mm(struct mm_struct *mm, struct pinstat_inspect_args *args);
+
+/* Records of one census batch (11 KiB of them). */
+#define PINSTAT_CENSUS_RECORDS	128U
+/*
+ * Pfns a census looks at between two looks for a fatal signal, and one
+ * PINSTAT_IOC_CENSUS call at most (1 GiB).
+ */
+#define PINSTAT_CENSUS_PFNS	BIT(18)
+
+/**
+ * struct pinstat_census_scan - a census in progress over a range of pfns
+ * @start: first pfn of the range
+ * @end: past its last pfn (and no further than RAM)
+ * @pfn: the next pfn to look at
+ * @scanned: pfns looked at so far
+ * @recs: the batch of records, the caller's
+ * @nr_recs: records in it
+ * @max_recs: its capacity, at most PINSTAT_CENSUS_RECORDS
+ */
+struct pinstat_census_scan {
+	unsigned long start;
+	unsigned long end;
+	unsigned long pfn;
+	unsigned long scanned;
+	struct pinstat_census_record *recs;
+	u32 nr_recs;
+	u32 max_recs;
+};
+
+/**
+ * struct pinstat_census_totals - a census of all RAM, summed
+ * @folios: folios with pins or unexplained references
+ * @pinned_folios: those with pins
+ * @unexplained_folios: those with unexplained references and no pins
+ * @pins: pins found, in the unit of the kernel's nr_foll_pin_* counters
+ * @pins_unmapped: those on folios no process maps
+ * @pins_movable: those in ZONE_MOVABLE
+ * @scanned: pfns looked at
+ * @ns: time the census took
+ */
+struct pinstat_census_totals {
+	u64 folios;
+	u64 pinned_folios;
+	u64 unexplained_folios;
+	u64 pins;
+	u64 pins_unmapped;
+	u64 pins_movable;
+	u64 scanned;
+	u64 ns;
+};
+
+/* census.c */
+int pinstat_census(struct pinstat_session *s, void *data);
+void pinstat_census_begin(struct pinstat_census_scan *sc, unsigned long start,
+			  unsigned long end, unsigned long pfn);
+void pinstat_census_begin_all(struct pinstat_census_scan *sc);
+void pinstat_census_fill(struct pinstat_census_scan *sc, unsigned long budget);
+int pinstat_census_next(struct pinstat_census_scan *sc, unsigned long budget);
+int pinstat_census_totals(struct pinstat_census_totals *t);
+const char *pinstat_zone_name(u32 zone);
+
+/* census_debugfs.c */
+void pinstat_census_debugfs_init(struct dentry *dir);
 
 /* session.c */
 struct pinstat_session *pinstat_session_create(void);

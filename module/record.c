@@ -130,6 +130,17 @@ static void pinstat_record_split(struct pinstat_folio_record *rec, bool looked)
 }
 
 /**
+ * pinstat_record_split_own() - split one described record's pins by owner
+ * @rec: a record filled by pinstat_record_describe()
+ *
+ * Between pinstat_registry_own_begin() and pinstat_registry_own_end().
+ */
+void pinstat_record_split_own(struct pinstat_folio_record *rec)
+{
+	pinstat_record_split(rec, true);
+}
+
+/**
  * pinstat_records_set_owners() - split described records' pins by owner
  * @recs: records filled by pinstat_record_describe() (or NOT_PRESENT)
  * @nr: how many

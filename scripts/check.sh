@@ -83,7 +83,7 @@ collect "" "$log"
 # The selftests, stress and fuzzing in guests.  Seeds are fixed so a
 # failure can be replayed; -s on the command line of pinstat-stress and
 # pinstat-fuzz changes them.
-selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test'
+selftests='pinstat_errors_test pinstat_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test pinstat_census_test'
 # pinstat_pinner_test and pinstat_ledger_test need the test module
 # pinstat_pinner.ko, which the guest carries in /opt/pinstat
 # (scripts/build-test-modules.sh); pinstat_ledger_test's O_DIRECT cases a
@@ -102,7 +102,7 @@ sh ./pinstat_cli_test.sh || rc=1
 pinstat-stress -d 10 -p 2 -t 3 -s 1 || rc=1
 pinstat-fuzz -n 5000 -s 1 || rc=1
 exit \$rc"
-debug_cmd="rc=0; for t in pinstat_errors_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test; do \$t || rc=1; done
+debug_cmd="rc=0; for t in pinstat_errors_test pinstat_fault_test pinstat_access_test pinstat_foreign_test pinstat_uffd_test pinstat_census_test; do \$t || rc=1; done
 $pinner_cmd
 pinstat-stress -d 30 -p 2 -t 3 -s 2 || rc=1
 pinstat-fuzz -n 20000 -s 2 || rc=1
@@ -140,6 +140,15 @@ guest_tests() {	# guest_tests SERIES COMMAND [test-modules]
 		--ko "$ko" -- "sh ./pinstat_ledger_switch_test.sh" 2>&1 | tee "$log"
 	result_rc "${PIPESTATUS[0]}" \
 		"$s: ledger switch guest run (one TCG thread, clean kernel log)"
+	collect "$s: " "$log"
+	# A memory block kept online by a pin: a guest with a movable zone
+	# (the debug kernel has no memory hotplug).
+	[ "$s" = debug ] && return
+	log=$PINSTAT_OUT/offline-$s.log
+	"$PINSTAT_ROOT/scripts/guest.sh" --kernel "$s" --append movablecore=1G \
+		--ko "$ko" -- "sh ./pinstat_offline_test.sh" 2>&1 | tee "$log"
+	result_rc "${PIPESTATUS[0]}" \
+		"$s: memory offline guest run (movablecore=1G, clean kernel log)"
 	collect "$s: " "$log"
 }
 

@@ -5,7 +5,9 @@
 # command pin a buffer of every kind (4 KiB anonymous, THP, hugetlb 2 MiB,
 # shmem, page cache, zero page of MiB each, one 1 GiB hugetlb page), each
 # held by its own process; show summary, pins and runs, inspect the THP
-# holder without pinning anything, then release (scripts/guest/demo-guest.sh).
+# holder without pinning anything, a census of all RAM (pinstat blockers),
+# the ledger naming an io_uring holder, then release
+# (scripts/guest/demo-guest.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 extra=$PINSTAT_OUT/demo-extra

@@ -29,6 +29,11 @@ start=$(sed -n 's/.* at \(0x[0-9a-f]*\): handle.*/\1/p' /tmp/pin-thp.out)
 range="$start-$(printf '%#x' $((start + 8 * 2097152)))"
 echo; echo "\$ pinstat inspect --pid $thp --range $range     (no pin taken)"
 pinstat inspect --pid "$thp" --range "$range"
+echo; echo '$ pinstat blockers --all     (a census of all RAM: first rows, last line)'
+pinstat blockers --all > /tmp/blockers.out
+head -n 6 /tmp/blockers.out
+echo '...'
+tail -n 1 /tmp/blockers.out
 echo; echo '$ pinstat pin --json --kind thp --size 4M | head -c 600'
 pinstat pin --json --kind thp --size 4M | head -c 600; echo
 
@@ -54,6 +59,8 @@ if [ -n "$rpid" ]; then
 	range="$raddr-$(printf '%#x' $((raddr + 4194304)))"
 	echo; echo "\$ pinstat who --pid $rpid --range $range"
 	pinstat who --pid "$rpid" --range "$range"
+	echo; echo '$ pinstat blockers --all     (the folios with foreign pins, and their holders)'
+	pinstat blockers --all | awk '$1 ~ /^0x/ { show = $12 > 0 } show || /^PFN|folios:/'
 fi
 echo >&3
 exec 3>&-

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,24 @@ int pinstat_report(int fd, unsigned int handle,
 	return 0;
 }
 
+/* Make room in *@buf (of *@cap elements of @size) for @need; 0 or -ENOMEM. */
+static int grow(void **buf, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 64;
+	void *more;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	more = realloc(*buf, n * size);
+	if (!more)
+		return -ENOMEM;
+	*buf = more;
+	*cap = n;
+	return 0;
+}
+
 int pinstat_inspect(int fd, int pid, unsigned long start, unsigned long end,
 		    int all, unsigned int batch,
 		    struct pinstat_folio_record **recs, size_t *nr)
@@ -105,26 +124,19 @@ int pinstat_inspect(int fd, int pid, unsigned long start, unsigned long end,
 		.end = end,
 		.record_size = sizeof(**recs),
 	};
-	struct pinstat_folio_record *buf = NULL, *more;
+	struct pinstat_folio_record *buf = NULL;
 	size_t have = 0, cap = 0;
+	int err;
 
 	do {
-		if (have + batch > cap) {
-			cap = cap ? 2 * cap : 64;
-			while (cap < have + batch)
-				cap *= 2;
-			more = realloc(buf, cap * sizeof(*buf));
-			if (!more) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = more;
+		err = grow((void **)&buf, &cap, have + batch, sizeof(*buf));
+		if (!err) {
+			args.records = (uintptr_t)(buf + have);
+			args.nr_records = batch;
+			if (ioctl(fd, PINSTAT_IOC_INSPECT, &args))
+				err = -errno;
 		}
-		args.records = (uintptr_t)(buf + have);
-		args.nr_records = batch;
-		if (ioctl(fd, PINSTAT_IOC_INSPECT, &args)) {
-			int err = -errno;
-
+		if (err) {
 			free(buf);
 			return err;
 		}
@@ -133,6 +145,108 @@ int pinstat_inspect(int fd, int pid, unsigned long start, unsigned long end,
 	*recs = buf;
 	*nr = have;
 	return 0;
+}
+
+int pinstat_census(int fd, unsigned long long start_pfn,
+		   unsigned long long end_pfn, int all, unsigned int batch,
+		   struct pinstat_census_record **recs, size_t *nr,
+		   unsigned long long *scanned)
+{
+	struct pinstat_census_args args = {
+		.start_pfn = start_pfn,
+		.end_pfn = end_pfn,
+		.flags = all ? PINSTAT_CENSUS_ALL : 0,
+		.record_size = sizeof(**recs),
+	};
+	struct pinstat_census_record *buf = NULL;
+	size_t have = 0, cap = 0;
+	int err;
+
+	if (scanned)
+		*scanned = 0;
+	do {
+		err = grow((void **)&buf, &cap, have + batch, sizeof(*buf));
+		if (!err) {
+			args.records = (uintptr_t)(buf + have);
+			args.nr_records = batch;
+			if (ioctl(fd, PINSTAT_IOC_CENSUS, &args))
+				err = -errno;
+		}
+		if (err) {
+			free(buf);
+			return err;
+		}
+		have += args.nr_records;
+		if (scanned)
+			*scanned += args.nr_scanned;
+	} while (args.cursor);
+	*recs = buf;
+	*nr = have;
+	return 0;
+}
+
+const char *pinstat_zone_str(unsigned int zone)
+{
+	static const char *const names[] = PINSTAT_ZONE_NAMES;
+
+	return zone < ARRAY_SIZE(names) ? names[zone] : "?";
+}
+
+int pinstat_block_pfns(unsigned int block, unsigned long long *start,
+		       unsigned long long *end)
+{
+	unsigned long long size;
+	char path[96], line[64];
+	FILE *f;
+
+	f = fopen("/sys/devices/system/memory/block_size_bytes", "r");
+	if (!f)
+		return -errno;
+	size = fgets(line, sizeof(line), f) ? strtoull(line, NULL, 16) : 0;
+	fclose(f);
+	if (size < PAGE_SZ)
+		return -EIO;
+	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%u",
+		 block);
+	if (access(path, F_OK))
+		return -ENOENT;
+	*start = block * (size / PAGE_SZ);
+	*end = *start + size / PAGE_SZ;
+	return 0;
+}
+
+int pinstat_zone_pfns(int nid, const char *zone, unsigned long long *start,
+		      unsigned long long *end)
+{
+	unsigned long long zstart = 0, spanned = 0;
+	char line[256], name[32] = "";
+	bool match = false, found = false;
+	int node = -1;
+	FILE *f;
+
+	f = fopen("/proc/zoneinfo", "r");
+	if (!f)
+		return -errno;
+	*start = ~0ULL;
+	*end = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone %31s", &node, name) == 2) {
+			match = (nid < 0 || node == nid) &&
+				(!zone || !strcmp(zone, name));
+			spanned = 0;
+		} else if (match && sscanf(line, " spanned %llu", &spanned) == 1) {
+			continue;
+		} else if (match && spanned &&
+			   sscanf(line, " start_pfn: %llu", &zstart) == 1) {
+			/* start_pfn follows spanned in every zone's block. */
+			*start = *start < zstart ? *start : zstart;
+			if (*end < zstart + spanned)
+				*end = zstart + spanned;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found ? 0 : -ENOENT;
 }
 
 const char *pinstat_kind_str(unsigned int kind)
@@ -340,6 +454,11 @@ void pinstat_stacks_free(struct pinstat_stack *stacks, size_t nr)
 long long pinstat_summary(const char *key)
 {
 	return read_key(PINSTAT_DEBUGFS "/summary", key, '=');
+}
+
+long long pinstat_census_summary(const char *key)
+{
+	return read_key(PINSTAT_DEBUGFS "/census_summary", key, '=');
 }
 
 long pinstat_debugfs_count(const char *file, const char *needle)

@@ -40,6 +40,26 @@ const char *pinstat_kind_str(unsigned int kind);
 int pinstat_inspect(int fd, int pid, unsigned long start, unsigned long end,
 		    int all, unsigned int batch,
 		    struct pinstat_folio_record **recs, size_t *nr);
+/*
+ * CENSUS of the pfns [start_pfn, end_pfn) (of all RAM if @all): fills *recs
+ * (malloc'd, caller frees) and *nr with every record, asking @batch
+ * records per ioctl (the cursor is followed); *@scanned (if not NULL) gets
+ * the pfns looked at.
+ */
+int pinstat_census(int fd, unsigned long long start_pfn,
+		   unsigned long long end_pfn, int all, unsigned int batch,
+		   struct pinstat_census_record **recs, size_t *nr,
+		   unsigned long long *scanned);
+const char *pinstat_zone_str(unsigned int zone);
+/* The pfns of memory block @block (/sys/devices/system/memory/memoryN). */
+int pinstat_block_pfns(unsigned int block, unsigned long long *start,
+		       unsigned long long *end);
+/*
+ * The pfns zone @zone ("Normal", "Movable", ...; NULL: every zone) of node
+ * @nid (-1: every node) spans, from /proc/zoneinfo; -ENOENT if none.
+ */
+int pinstat_zone_pfns(int nid, const char *zone, unsigned long long *start,
+		      unsigned long long *end);
 
 /*
  * A debugfs line: "key=value" pairs separated by single spaces; comm= is
@@ -78,6 +98,8 @@ void pinstat_stacks_free(struct pinstat_stack *stacks, size_t nr);
 
 /* debugfs "summary" value of @key, or -1 when it cannot be read. */
 long long pinstat_summary(const char *key);
+/* The same of "census_summary" (a census of all RAM at each call). */
+long long pinstat_census_summary(const char *key);
 /* Lines of a debugfs file that contain @needle (all lines if NULL). */
 long pinstat_debugfs_count(const char *file, const char *needle);
 /* Module parameter read and write. */

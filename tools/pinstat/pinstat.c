@@ -44,6 +44,8 @@ static const char usage_text[] =
 	"    pinstat [--json] ledger [--longterm] [--older-than SECONDS]\n"
 	"    pinstat [--json] who --pfn PFN\n"
 	"    pinstat [--json] who --pid PID (--range START-END | --all)\n"
+	"    pinstat [--json] blockers (--pfn START-END | --block N | --zone NAME\n"
+	"                              | --node N | --all)\n"
 	"    pinstat --help\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -52,7 +54,8 @@ static const char usage_text[] =
 	"             /dev/pinstat and print the pin and its runs; with --hold,\n"
 	"             keep the pin for SECONDS (default: until SIGINT or SIGTERM).\n"
 	"             SIZE takes K, M and G suffixes.\n"
-	"    summary  the module's counters (debugfs summary).\n"
+	"    summary  the module's counters (debugfs summary), then a census of\n"
+	"             all RAM set against the kernel's pins (census_summary).\n"
 	"    pins     every live pin of every session (debugfs pins).\n"
 	"    runs     every run of pages of one folio of every pin, with the\n"
 	"             folio's counters (debugfs runs, the records of REPORT).\n"
@@ -76,11 +79,20 @@ static const char usage_text[] =
 	"             entry accounts for (debugfs holds).  --pid: INSPECT as\n"
 	"             inspect does, and for each folio with foreign pins the\n"
 	"             entries holding them and the pins left unattributed.\n"
+	"    blockers a census of physical memory: the folios of pfns START-END,\n"
+	"             of memory block N (/sys/devices/system/memory/memoryN), of\n"
+	"             zone NAME (Normal, Movable, ...; of node N with --node), of\n"
+	"             node N or of all RAM that hold pins or references their\n"
+	"             mappings and page cache do not explain: what keeps memory\n"
+	"             from being migrated or taken offline, mapped or not.  With\n"
+	"             the ledger on, the entries holding each folio's foreign\n"
+	"             pins.  Ends with the pins found beside the kernel's count\n"
+	"             of pins held.  Needs CAP_SYS_ADMIN.\n"
 	"\n"
 	"    --json   print one JSON document instead of a table (field names are\n"
 	"             listed in Documentation/pinstat/command.rst and do not\n"
 	"             change).  A field's type depends on its name only: comm,\n"
-	"             flags, kind, via, perms, name and, in pins, pincount are\n"
+	"             flags, kind, via, perms, name, zone and, in pins, pincount are\n"
 	"             strings, stack_frames, holders, runs and vmas arrays, the\n"
 	"             others numbers (a value of a number field that debugfs\n"
 	"             did not write as a number is printed as a string,\n"
@@ -662,32 +674,42 @@ static void print_lines(const struct pinstat_line *l, size_t nr,
 	printf(nr ? "\n]\n" : "]\n");
 }
 
+/* summary, then census_summary: a census of all RAM set against the kernel's pins. */
 static int cmd_summary(int argc, char **argv)
 {
-	struct pinstat_line *l;
-	size_t nr, i;
-	int ret;
+	static const char *const files[] = { "summary", "census_summary" };
+	struct pinstat_line *l[ARRAY_SIZE(files)];
+	size_t nr[ARRAY_SIZE(files)], f, i, n = 0;
+	int ret = EXIT_OK;
 
 	if (argc > 1)
 		return fail(EXIT_USAGE, "usage: pinstat summary");
-	ret = read_lines("summary", &l, &nr);
-	if (ret)
+	for (f = 0; f < ARRAY_SIZE(files) && !ret; f++)
+		ret = read_lines(files[f], &l[f], &nr[f]);
+	if (ret) {
+		while (--f > 0)
+			pinstat_lines_free(l[f - 1], nr[f - 1]);
 		return ret;
-	if (json) {
-		printf("{");
-		for (i = 0; i < nr; i++) {
-			printf(i ? ",\n  " : "\n  ");
-			json_str(l[i].kv[0].key);
-			printf(": ");
-			json_value(l[i].kv[0].value,
-				   json_key_type("summary", l[i].kv[0].key));
-		}
-		printf("\n}\n");
-	} else {
-		for (i = 0; i < nr; i++)
-			printf("%-24s %s\n", l[i].kv[0].key, l[i].kv[0].value);
 	}
-	pinstat_lines_free(l, nr);
+	if (json)
+		printf("{");
+	for (f = 0; f < ARRAY_SIZE(files); f++) {
+		for (i = 0; i < nr[f]; i++) {
+			if (!json) {
+				printf("%-24s %s\n", l[f][i].kv[0].key,
+				       l[f][i].kv[0].value);
+				continue;
+			}
+			printf(n++ ? ",\n  " : "\n  ");
+			json_str(l[f][i].kv[0].key);
+			printf(": ");
+			json_value(l[f][i].kv[0].value,
+				   json_key_type("summary", l[f][i].kv[0].key));
+		}
+		pinstat_lines_free(l[f], nr[f]);
+	}
+	if (json)
+		printf("\n}\n");
 	return EXIT_OK;
 }
 
@@ -1323,6 +1345,298 @@ static int cmd_who(int argc, char **argv)
 	return o.by_pfn ? who_pfn(o.pfn) : who_pid(&o.in);
 }
 
+struct blockers_opts {
+	unsigned long long start, end;	/* pfns */
+	const char *zone;		/* only records of this zone */
+	int nid;			/* only records of this node, or -1 */
+	bool all;
+};
+
+/* The options of `pinstat blockers`: EXIT_OK, or the exit code of a failure. */
+static int blockers_options(int argc, char **argv, struct blockers_opts *o)
+{
+	static const struct option opts[] = {
+		{ "pfn", required_argument, NULL, 'f' },
+		{ "block", required_argument, NULL, 'b' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' },
+		{}
+	};
+	unsigned long start, end;
+	int opt, ret, given = 0;
+	long v;
+	char *e;
+
+	o->nid = -1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			if (parse_range(optarg, &start, &end))
+				return fail(EXIT_USAGE,
+					    "bad pfn range '%s': START-END, START below END",
+					    optarg);
+			o->start = start;
+			o->end = end;
+			given++;
+			break;
+		case 'b':
+			v = strtol(optarg, &e, 10);
+			if (*e || e == optarg || v < 0)
+				return fail(EXIT_USAGE, "bad block '%s'", optarg);
+			ret = pinstat_block_pfns(v, &o->start, &o->end);
+			if (ret)
+				return fail(EXIT_USAGE, "no memory block %ld: %s",
+					    v, strerror(-ret));
+			given++;
+			break;
+		case 'z':
+			o->zone = optarg;
+			given++;
+			break;
+		case 'n':
+			v = strtol(optarg, &e, 10);
+			if (*e || e == optarg || v < 0)
+				return fail(EXIT_USAGE, "bad node '%s'", optarg);
+			o->nid = v;
+			break;
+		case 'a':
+			o->all = true;
+			given++;
+			break;
+		default:
+			return EXIT_USAGE;	/* getopt_long() said why */
+		}
+	}
+	if (optind != argc || given + (o->nid >= 0 && !o->zone) != 1)
+		return fail(EXIT_USAGE,
+			    "usage: pinstat blockers (--pfn START-END | --block N | --zone NAME [--node N] | --node N | --all)");
+	if (o->zone || o->nid >= 0) {
+		ret = pinstat_zone_pfns(o->nid, o->zone, &o->start, &o->end);
+		if (ret)
+			return fail(EXIT_USAGE, "no memory in zone %s of node %d",
+				    o->zone ? o->zone : "(any)", o->nid);
+	}
+	return EXIT_OK;
+}
+
+#define BLOCKER_COLUMNS	"PFN        ORDER KIND      ZONE    NODE PINCOUNT   EXACT REFCOUNT   MAPCOUNT UNEXPLAINED OWN      FOREIGN"
+
+/* The ledger's holders of @r's folio, as a table's lines or a JSON array. */
+static void blocker_holders(int fd, const struct pinstat_census_record *r)
+{
+	struct pinstat_holder h[16];
+	struct pinstat_holders_args a;
+	char comm[sizeof(h[0].comm) + 1];
+	unsigned int i;
+
+	if (pinstat_holders(fd, r->folio.pfn, &a, h, ARRAY_SIZE(h)))
+		return;		/* the ledger is off: nobody to name */
+	if (json)
+		printf(", \"holders\": [");
+	for (i = 0; i < a.nr_holders; i++) {
+		memcpy(comm, h[i].comm, sizeof(h[i].comm));
+		comm[sizeof(h[i].comm)] = 0;
+		if (!json) {
+			printf("  holder id=%u tgid=%d pid=%d pins=%u longterm=%d comm=%s\n",
+			       h[i].entry_id, h[i].tgid, h[i].pid, h[i].pins,
+			       !!(h[i].flags & PINSTAT_HOLDER_LONGTERM), comm);
+			continue;
+		}
+		fprintf(stdout,
+			"%s{\"id\": %u, \"tgid\": %d, \"pid\": %d, \"pins\": %u, \"longterm\": %s, \"comm\": ",
+		       i ? ", " : "", h[i].entry_id, h[i].tgid, h[i].pid,
+		       h[i].pins,
+		       h[i].flags & PINSTAT_HOLDER_LONGTERM ? "true" : "false");
+		json_str(comm);
+		putchar('}');
+	}
+	if (json)
+		printf("], \"unattributed_pins\": %u", a.unattributed_pins);
+	else if (a.unattributed_pins)
+		printf("  unattributed pins=%u\n", a.unattributed_pins);
+}
+
+/* A line of debugfs runs, by the pfn of its folio. */
+struct run_by_pfn {
+	unsigned long long pfn;
+	const struct pinstat_line *line;
+};
+
+static int run_cmp(const void *a, const void *b)
+{
+	const struct run_by_pfn *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* The lines of debugfs runs @l (@nr of them) sorted by pfn, or NULL. */
+static struct run_by_pfn *runs_by_pfn(const struct pinstat_line *l, size_t nr)
+{
+	struct run_by_pfn *r = malloc((nr ? nr : 1) * sizeof(*r));
+	size_t i;
+
+	if (!r)
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		r[i].pfn = line_num(&l[i], "pfn");
+		r[i].line = &l[i];
+	}
+	qsort(r, nr, sizeof(*r), run_cmp);
+	return r;
+}
+
+/*
+ * The sessions of pinstat's own pins on @r's folio, from debugfs runs
+ * sorted by pfn (@runs, @nr_runs), as a table's lines or JSON objects.
+ */
+static void blocker_sessions(const struct pinstat_census_record *r,
+			     const struct run_by_pfn *runs, size_t nr_runs)
+{
+	static const char *const keys[] = { "session", "handle", "pid", "pages" };
+	struct run_by_pfn key = { .pfn = r->folio.pfn };
+	const struct run_by_pfn *run;
+	struct pinstat_kv kv[JOIN_MAX];
+	struct pinstat_line l;
+	size_t n = 0;
+
+	if (json)
+		printf(", \"sessions\": [");
+	run = nr_runs ? bsearch(&key, runs, nr_runs, sizeof(*runs), run_cmp) :
+			NULL;
+	while (run && run > runs && run[-1].pfn == key.pfn)
+		run--;
+	for (; run && run < runs + nr_runs && run->pfn == key.pfn; run++) {
+		join_line(keys, ARRAY_SIZE(keys), run->line, NULL, kv, &l);
+		if (json) {
+			printf(n++ ? ", " : "");
+			json_line(&l, "runs");
+			continue;
+		}
+		printf("  pinstat ");
+		table_line(&l);
+	}
+	if (json)
+		printf("]");
+}
+
+static void blocker_row(int fd, const struct pinstat_census_record *r,
+			const struct run_by_pfn *runs, size_t nr_runs,
+			bool first)
+{
+	const struct pinstat_folio_record *f = &r->folio;
+
+	if (!json) {
+		printf("%#-10llx %5u %-9s %-7s %-4u %-10llu %-5s %-10u %-8d %-11u %-8u %u\n",
+		       (unsigned long long)f->pfn, f->order,
+		       pinstat_kind_str(f->kind), pinstat_zone_str(r->zone),
+		       r->nid, (unsigned long long)f->pincount,
+		       f->flags & PINSTAT_FOLIO_EXACT ? "yes" : "est",
+		       f->refcount, f->mapcount, r->unexplained, f->own_pins,
+		       f->foreign_pins);
+		if (f->own_pins)
+			blocker_sessions(r, runs, nr_runs);
+		if (f->foreign_pins)
+			blocker_holders(fd, r);
+		return;
+	}
+	fprintf(stdout,
+		"%s{\"pfn\": %llu, \"order\": %u, \"kind\": \"%s\", \"zone\": \"%s\", \"nid\": %u, \"pincount\": %llu, \"pincount_exact\": %s, \"refcount\": %u, \"mapcount\": %d, \"mapped\": %s, \"unexplained\": %u, \"maybe_dma_pinned\": %s, \"own_pins\": %u, \"foreign_pins\": %u",
+	       first ? "\n  " : ",\n  ", (unsigned long long)f->pfn, f->order,
+	       pinstat_kind_str(f->kind), pinstat_zone_str(r->zone), r->nid,
+	       (unsigned long long)f->pincount,
+	       f->flags & PINSTAT_FOLIO_EXACT ? "true" : "false",
+	       f->refcount, f->mapcount,
+	       r->flags & PINSTAT_CENSUS_UNMAPPED ? "false" : "true",
+	       r->unexplained,
+	       f->flags & PINSTAT_FOLIO_MAYBE_DMA_PINNED ? "true" : "false",
+	       f->own_pins, f->foreign_pins);
+	if (f->own_pins)
+		blocker_sessions(r, runs, nr_runs);
+	if (f->foreign_pins)
+		blocker_holders(fd, r);
+	putchar('}');
+}
+
+/* Does @r belong to what @o asked for (a zone, a node)? */
+static bool blocker_wanted(const struct blockers_opts *o,
+			   const struct pinstat_census_record *r)
+{
+	return (!o->zone || !strcmp(o->zone, pinstat_zone_str(r->zone))) &&
+	       (o->nid < 0 || r->nid == (unsigned int)o->nid);
+}
+
+static int cmd_blockers(int argc, char **argv)
+{
+	unsigned long long scanned, pins = 0, unmapped = 0, movable = 0;
+	struct pinstat_census_record *recs;
+	struct blockers_opts o = {};
+	struct run_by_pfn *sorted;
+	struct pinstat_line *runs;
+	long long t0, kernel_pins;
+	size_t nr, nr_runs, nr_lines, i, n = 0;
+	int fd, ret;
+
+	ret = blockers_options(argc, argv, &o);
+	if (ret)
+		return ret;
+	fd = pinstat_open();
+	if (fd < 0)
+		return fail_errno(-fd, PINSTAT_DEV);
+	t0 = pinstat_now_ns();
+	ret = pinstat_census(fd, o.start, o.end, o.all, 1024, &recs, &nr,
+			     &scanned);
+	t0 = pinstat_now_ns() - t0;
+	kernel_pins = pinstat_vmstat_pinned();
+	if (ret) {
+		close(fd);
+		if (ret == -EPERM)
+			return fail(EXIT_PERM, "blockers needs CAP_SYS_ADMIN");
+		return fail_errno(-ret, "CENSUS");
+	}
+	/* Whose pinstat's own pins are: its sessions' runs, by pfn. */
+	if (pinstat_debugfs_lines("runs", &runs, &nr_runs)) {
+		runs = NULL;
+		nr_runs = 0;
+	}
+	nr_lines = nr_runs;
+	sorted = runs_by_pfn(runs, nr_runs);
+	if (!sorted)
+		nr_runs = 0;
+	if (json)
+		printf("{\"start_pfn\": %llu, \"end_pfn\": %llu, \"all\": %s, \"folios\": [",
+		       o.start, o.end, o.all ? "true" : "false");
+	else
+		puts(BLOCKER_COLUMNS);
+	for (i = 0; i < nr; i++) {
+		if (!blocker_wanted(&o, &recs[i]))
+			continue;
+		blocker_row(fd, &recs[i], sorted, nr_runs, !n++);
+		if (!(recs[i].flags & PINSTAT_CENSUS_PINNED))
+			continue;
+		pins += recs[i].folio.pincount;
+		if (recs[i].flags & PINSTAT_CENSUS_UNMAPPED)
+			unmapped += recs[i].folio.pincount;
+		if (recs[i].zone == PINSTAT_ZONE_MOVABLE)
+			movable += recs[i].folio.pincount;
+	}
+	if (json)
+		fprintf(stdout,
+			"%s],\n\"pins\": %llu, \"pins_unmapped\": %llu, \"pins_movable\": %llu, \"kernel_pins\": %lld, \"pfns_scanned\": %llu, \"scan_ns\": %lld}\n",
+		       n ? "\n" : "", pins, unmapped, movable, kernel_pins,
+		       scanned, t0);
+	else
+		fprintf(stdout,
+			"%zu folios: %llu pins, %llu on memory no process maps, %llu in ZONE_MOVABLE; the kernel holds %lld pins (nr_foll_pin_acquired - nr_foll_pin_released); %llu pfns scanned in %lld ms\n",
+		       n, pins, unmapped, movable, kernel_pins, scanned,
+		       t0 / 1000000);
+	free(sorted);
+	pinstat_lines_free(runs, nr_lines);
+	free(recs);
+	close(fd);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -1332,7 +1646,7 @@ int main(int argc, char **argv)
 		{ "pin", cmd_pin }, { "summary", cmd_summary },
 		{ "pins", cmd_pins }, { "runs", cmd_runs },
 		{ "inspect", cmd_inspect }, { "ledger", cmd_ledger },
-		{ "who", cmd_who },
+		{ "who", cmd_who }, { "blockers", cmd_blockers },
 	};
 	int i = 1, j, n = 1;
 	size_t c;
@@ -1362,6 +1676,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], cmds[c].name))
 			return cmds[c].run(argc - i, argv + i);
 	return fail(EXIT_USAGE,
-		    "unknown command '%s' (pin, summary, pins, runs, inspect, ledger, who; --help)",
+		    "unknown command '%s' (pin, summary, pins, runs, inspect, ledger, who, blockers; --help)",
 		    argv[i]);
 }

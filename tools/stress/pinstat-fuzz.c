@@ -5,7 +5,8 @@
  *   pinstat-fuzz [-n ITERATIONS] [-s SEED]
  *
  * Each iteration issues one ioctl with a random command (mostly pinstat's
- * own, INSPECT of this and other processes included, also wrong sizes,
+ * own, INSPECT of this and other processes and CENSUS of physical memory
+ * included, also wrong sizes,
  * directions and numbers), a random argument
  * pointer (valid, NULL, kernel, read-only, running into PROT_NONE) and
  * random fields (addresses in and out of the mappings, lengths up to
@@ -152,7 +153,7 @@ static unsigned int fuzz_cmd(void)
 {
 	static const unsigned int real[] = {
 		PINSTAT_IOC_PIN, PINSTAT_IOC_UNPIN, PINSTAT_IOC_REPORT,
-		PINSTAT_IOC_INSPECT, PINSTAT_IOC_HOLDERS,
+		PINSTAT_IOC_INSPECT, PINSTAT_IOC_HOLDERS, PINSTAT_IOC_CENSUS,
 	};
 	unsigned int type;
 
@@ -259,12 +260,36 @@ static bool documented(int err)
 }
 
 /* Every argument struct, and room for what a wrong size reads. */
+static void fill_census(struct pinstat_census_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	/*
+	 * Mostly a few thousand pfns of the guests' RAM (a call may scan
+	 * 2^18 of them, long under KASAN); now and then all of it, or any
+	 * 64-bit range.
+	 */
+	a->start_pfn = below(4) ? below(1U << 21) : rnd();
+	a->end_pfn = below(16) ? a->start_pfn + below(1U << 12) : rnd();
+	a->flags = below(128) ? (below(16) ? 0 : (uint32_t)rnd()) :
+				PINSTAT_CENSUS_ALL;
+	a->cursor = below(4) ? 0 : a->start_pfn + below(1U << 12);
+	a->records = below(4) ? (uintptr_t)pool + below(POOL_SZ / 2) : fuzz_addr();
+	a->nr_records = below(4) ? 1 + below(256) : (uint32_t)rnd();
+	a->record_size = below(10) ? sizeof(struct pinstat_census_record) :
+				     below(128);
+	if (!below(10))
+		a->reserved0 = rnd();
+	if (!below(10))
+		a->reserved[below(2)] = rnd();
+}
+
 union fuzz_arg {
 	struct pinstat_pin_args pin;
 	struct pinstat_unpin_args unpin;
 	struct pinstat_report_args report;
 	struct pinstat_inspect_args inspect;
 	struct pinstat_holders_args holders;
+	struct pinstat_census_args census;
 	char raw[512];
 };
 
@@ -315,6 +340,8 @@ static void fill_arg(unsigned int cmd, struct fd_state *f)
 		fill_inspect(&args->inspect);
 	else if (cmd == PINSTAT_IOC_HOLDERS)
 		fill_holders(&args->holders);
+	else if (cmd == PINSTAT_IOC_CENSUS)
+		fill_census(&args->census);
 }
 
 /* Iteration @i: one ioctl on one of @fds; -1 when a reopen failed. */

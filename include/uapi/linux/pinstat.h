@@ -9,8 +9,8 @@
  *
  * Errors common to every ioctl:
  *   -ENOTTY  unknown command
- *   -EFAULT  the argument struct, the record array of REPORT or INSPECT,
- *            or the holder array of HOLDERS, cannot be copied
+ *   -EFAULT  the argument struct, the record array of REPORT, INSPECT or
+ *            CENSUS, or the holder array of HOLDERS, cannot be copied
  *   -EINVAL  a reserved field is non-zero, or an unknown flag is set
  */
 #ifndef _UAPI_LINUX_PINSTAT_H
@@ -401,6 +401,110 @@ struct pinstat_holders_args {
 	__u64 reserved[2];
 };
 
+/* Flags for struct pinstat_census_args.flags */
+#define PINSTAT_CENSUS_ALL	(1U << 0)	/* all RAM; @start_pfn, @end_pfn ignored */
+#define PINSTAT_CENSUS_FLAGS_ALL	PINSTAT_CENSUS_ALL
+
+/* Values of struct pinstat_census_record.zone */
+enum pinstat_zone {
+	PINSTAT_ZONE_OTHER = 0,		/* none of the below */
+	PINSTAT_ZONE_DMA = 1,
+	PINSTAT_ZONE_DMA32 = 2,
+	PINSTAT_ZONE_NORMAL = 3,
+	PINSTAT_ZONE_MOVABLE = 4,	/* ZONE_MOVABLE: memory that can go offline */
+};
+
+/* The names debugfs and the pinstat command give the zones, by value. */
+#define PINSTAT_ZONE_NAMES {						\
+	[PINSTAT_ZONE_OTHER] = "other",					\
+	[PINSTAT_ZONE_DMA] = "DMA",					\
+	[PINSTAT_ZONE_DMA32] = "DMA32",					\
+	[PINSTAT_ZONE_NORMAL] = "Normal",				\
+	[PINSTAT_ZONE_MOVABLE] = "Movable",				\
+}
+
+/* Bits of struct pinstat_census_record.flags */
+/* The folio holds pins (@folio.pincount is not 0) */
+#define PINSTAT_CENSUS_PINNED		(1U << 0)
+/* The folio holds references its mappings and page cache do not explain */
+#define PINSTAT_CENSUS_UNEXPLAINED	(1U << 1)
+/* No process maps the folio (@folio.mapcount is 0) */
+#define PINSTAT_CENSUS_UNMAPPED		(1U << 2)
+
+/**
+ * struct pinstat_census_record - one folio found by PINSTAT_IOC_CENSUS
+ * @folio: the folio, described as REPORT and INSPECT describe theirs:
+ *	@folio.addr is 0, @folio.first_page 0 and @folio.nr_pages the
+ *	folio's pages; the census's own reference on the folio while it was
+ *	described is not counted in @folio.refcount
+ * @unexplained: references beyond those the folio's mappings, its page
+ *	cache (or swap cache) entries and its private data explain: the
+ *	kernel's test for whether a folio can be migrated or split
+ *	(mm/migrate.c folio_expected_refs(), mm/huge_memory.c
+ *	can_split_folio()).  Pins are among them, and so are short-lived
+ *	references (I/O in flight, a lookup in progress).
+ * @zone: enum pinstat_zone of the folio's zone
+ * @nid: the folio's NUMA node
+ * @flags: PINSTAT_CENSUS_* bits
+ * @reserved: zero
+ */
+struct pinstat_census_record {
+	struct pinstat_folio_record folio;
+	__u32 unexplained;
+	__u32 zone;
+	__u32 nid;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * struct pinstat_census_args - argument of PINSTAT_IOC_CENSUS
+ * @start_pfn: in: first pfn of the range
+ * @end_pfn: in: end of the range (exclusive); the part beyond the last
+ *	pfn of RAM is not scanned
+ * @cursor: in: pfn to resume from, 0 to begin at @start_pfn; out: where
+ *	the next call resumes, 0 when the range is done
+ * @records: in: user pointer to an array of struct pinstat_census_record
+ * @nr_records: in: capacity of @records (at least 1); out: records written
+ * @record_size: in: sizeof(struct pinstat_census_record) as the caller
+ *	knows it
+ * @flags: in: PINSTAT_CENSUS_* flags
+ * @reserved0: must be zero
+ * @nr_scanned: out: pfns this call looked at
+ * @reserved: must be zero
+ *
+ * A census of physical memory: walks the pfns of a range of online memory
+ * (offline memory and holes are skipped) without holding a lock, and
+ * answers one record per folio of user memory (on an LRU list, a hugetlb
+ * page in use, or a pinned folio of a process or file off the LRU for a
+ * moment) that holds pins or references its mappings and page cache do
+ * not explain; a folio is reported at its first pfn in the range.  It
+ * finds pins no process maps any more (a buffer still registered with
+ * io_uring, RDMA or VFIO after munmap), which INSPECT cannot.  Each call
+ * looks at 2^18 pfns (1 GiB) at most and stops early
+ * when @records fill up; loop on @cursor.  The census takes a reference
+ * on each folio of user memory for as long as it describes it.
+ * Errors:
+ *   -EPERM   the caller lacks CAP_SYS_ADMIN (as for /proc/kpageflags)
+ *   -EINVAL  @start_pfn >= @end_pfn without PINSTAT_CENSUS_ALL, @cursor
+ *            outside the range, @nr_records 0, unknown flags, wrong
+ *            @record_size
+ *   -ENOMEM  out of memory
+ *   -EINTR   a fatal signal arrived
+ */
+struct pinstat_census_args {
+	__u64 start_pfn;
+	__u64 end_pfn;
+	__u64 cursor;
+	__u64 records;
+	__u32 nr_records;
+	__u32 record_size;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 nr_scanned;
+	__u64 reserved[2];
+};
+
 /* 'J' is free in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define PINSTAT_IOC_MAGIC	'J'
 #define PINSTAT_IOC_PIN		_IOWR(PINSTAT_IOC_MAGIC, 1, struct pinstat_pin_args)
@@ -408,5 +512,6 @@ struct pinstat_holders_args {
 #define PINSTAT_IOC_REPORT	_IOWR(PINSTAT_IOC_MAGIC, 3, struct pinstat_report_args)
 #define PINSTAT_IOC_INSPECT	_IOWR(PINSTAT_IOC_MAGIC, 4, struct pinstat_inspect_args)
 #define PINSTAT_IOC_HOLDERS	_IOWR(PINSTAT_IOC_MAGIC, 5, struct pinstat_holders_args)
+#define PINSTAT_IOC_CENSUS	_IOWR(PINSTAT_IOC_MAGIC, 6, struct pinstat_census_args)
 
 #endif /* _UAPI_LINUX_PINSTAT_H */

@@ -88,6 +88,11 @@ run 2 "who without --pfn or --pid" pinstat who
 run 2 "who with both --pfn and --pid" pinstat who --pfn 0x1000 --pid 1 --all
 run 2 "who --pid without --range or --all" pinstat who --pid 1
 run 2 "ledger with a bad --older-than" pinstat ledger --older-than soon
+run 2 "blockers without a range" pinstat blockers
+run 2 "blockers with two ranges" pinstat blockers --all --block 0
+run 2 "blockers with a reversed pfn range" pinstat blockers --pfn 0x2000-0x1000
+run 2 "blockers of a block that does not exist" pinstat blockers --block 999999
+run 2 "blockers of a zone that does not exist" pinstat blockers --zone Nowhere
 
 # pin: a table, then JSON.
 run 0 "pin --kind thp --size 4M" pinstat pin --kind thp --size 4M
@@ -139,6 +144,20 @@ check "inspect --all: folios under their VMAs (/proc/PID/maps)" [ "$(grep -c '^V
 run 0 "inspect --pid --range --json" pinstat inspect --json --pid "$holder" --range "$start-$((start + 4194304))"
 valid_json "inspect --json"
 lines "inspect --range --json: the two folios, with their VMA" 2 "$out" '"vma": [0-9]+,' '"order": 9,' '"pincount": 512,' '"own_pins": 512,' '"foreign_pins": 0,'
+
+run 0 "blockers --all" pinstat blockers --all
+lines "blockers --all: the two folios, 512 pins each, all pinstat's own" 2 "$out" \
+	"^0x[0-9a-f]+ +9 anon_thp +[A-Za-z0-9]+ +[0-9]+ +512 +yes +513 +1 +512 +512 +0$"
+lines "blockers --all: pinstat's session holds them" 2 "$out" "^  pinstat session=[0-9]+ handle=$handle pid=$holder pages=512$"
+lines "blockers --all: the pins found and the kernel's" 1 "$out" \
+	"^[0-9]+ folios: [0-9]+ pins, 0 on memory no process maps, .* the kernel holds [0-9]+ pins"
+pfn=$(awk '$1 ~ /^0x/ && $2 == 9 { print $1; exit }' "$out")
+run 0 "blockers --pfn" pinstat blockers --pfn "$pfn-$((pfn + 1))"
+lines "blockers --pfn: that folio alone" 1 "$out" "^0x[0-9a-f]+ +9 anon_thp "
+run 0 "blockers --node 0 --json" pinstat blockers --node 0 --json
+valid_json "blockers --json"
+lines "blockers --json: the two folios, with their session" 2 "$out" \
+	'"order": 9,' '"pincount": 512,' '"mapped": true,' '"own_pins": 512,' "\"pid\": $holder,"
 
 kill -TERM "$holder"; wait "$holder"
 check "pin --hold releases on SIGTERM" [ "$(pinstat summary --json | grep -c '"pins": 0,')" -eq 1 ]
