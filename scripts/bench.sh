@@ -13,7 +13,8 @@
 # and /proc/kpageflags, and where INSPECT's time goes (function_graph).
 # Then the targets of issue 14, each printed with its target and whether
 # it is met: REPORT calls a second under pinstat-stress, and INSPECT of
-# 1 GiB of 4 KiB pages the process pinned through pinstat itself.
+# 1 GiB of 4 KiB pages the process pinned through pinstat itself; and a
+# census of all RAM (debugfs census_summary), target 2 s.
 # Prints tables per kernel and writes results/bench-RELEASE.json.
 # Timings, not tests: `make check` does not run this.
 set -euo pipefail

@@ -53,7 +53,7 @@ def layout_str(f):
 def parse(log):
     pins, layouts, inspects, folios, traces = {}, {}, {}, {}, {}
     guest, traced, stalls, ledger = None, None, [], {}
-    pinned, stress = [], []
+    pinned, stress, census = [], [], []
     for line in open(log, errors="replace"):
         line = line.strip()
         if line.startswith("guest: kernel"):
@@ -70,6 +70,8 @@ def parse(log):
         elif line.startswith("inspect "):
             f = kv(line)
             inspects.setdefault(f["kind"], []).append(f)
+        elif line.startswith("census "):
+            census.append({k: int(v) for k, v in kv(line).items()})
         elif line.startswith("inspect_pinned "):
             pinned.append(kv(line))
         elif line.startswith("# call_rates "):
@@ -86,7 +88,7 @@ def parse(log):
             folios[f["kind"]] = {"read_ns": int(f["read_ns"]),
                                  "read_bytes": int(f["read_bytes"])}
     return (guest, pins, layouts, inspects, folios, traces, stalls,
-            pinned, stress, ledger)
+            pinned, stress, ledger, census)
 
 
 def trace_line(line, traces, kind):
@@ -410,9 +412,33 @@ def print_ledger(rows):
               f" {num(r['off_ratio']):>7}{met}")
 
 
+# A census of all RAM (debugfs census_summary), target 2 s.
+CENSUS_TARGET_NS = 2 * 10**9
+
+
+def census_row(census):
+    if not census:
+        return None
+    ns = sorted(c["census_ns"] for c in census)
+    return {"rounds": len(ns), "median_ns": ns[len(ns) // 2],
+            "max_ns": ns[-1], "pfns": census[0]["census_pfns"],
+            "target_ns": CENSUS_TARGET_NS,
+            "met": ns[len(ns) // 2] <= CENSUS_TARGET_NS}
+
+
+def print_census(row):
+    if not row:
+        return
+    print(f"\ncensus of all RAM ({row['pfns']} pfns), {row['rounds']} "
+          f"rounds: median {row['median_ns'] / 1e6:.0f} ms, max "
+          f"{row['max_ns'] / 1e6:.0f} ms, target <= "
+          f"{row['target_ns'] / 1e9:.0f} s{' met' if row['met'] else ' NOT met'}")
+
+
 def main(log, release, out):
     (guest, pins, layouts, inspects, folios, traces, stalls, pinned,
-     stress, ledger) = parse(log)
+     stress, ledger, census) = parse(log)
+    crow = census_row(census)
     lrows = ledger_rows(ledger)
     rows = pin_rows(pins, layouts)
     irows = inspect_rows(inspects)
@@ -424,13 +450,15 @@ def main(log, release, out):
            "inspect": irows, "inspect_traced": traces,
            "folios_read": folios, "stalls": stalls,
            "targets": tgts, "lone_report": lone,
-           "inspect_pinned": pinned, "stress": stress, "ledger": lrows}
+           "inspect_pinned": pinned, "stress": stress, "ledger": lrows,
+           "census": crow}
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     print_pins(release, rows)
     print_inspects(irows, folios, traces)
     print_targets(release, tgts, lone)
     print_ledger(lrows)
+    print_census(crow)
     if stalls:
         lost = " / ".join(f"{100 * x['lost_ns'] / x['of_ns']:.0f}%"
                           for x in stalls)

@@ -8,7 +8,8 @@
 # INSPECT of its 4 KiB pages while it pins them through pinstat (every
 # record's own pins counted), the debugfs "runs" read of it pinned, and one
 # INSPECT of each kind under the function_graph tracer (where its time
-# goes); then REPORT calls a second under pinstat-stress.
+# goes); a census of all RAM; then REPORT calls a second under
+# pinstat-stress.
 reps=${1:-7}
 # Rounds of INSPECT of 1 GiB of 4 KiB pins: a median of three is enough
 # for a figure held against a target, not compared with another side.
@@ -29,6 +30,12 @@ done
 # The pin ledger's cost to gup_test: off, on, off again.
 for row in "anon-4k" "thp" "hugetlb-2m"; do
 	[ $rc = 0 ] && { ./pinstat-bench -L -r "$reps" -m 256 -k $row || rc=1; }
+done
+# A census of all RAM: debugfs census_summary runs one at every read.
+for round in 1 2 3 4 5 6 7; do
+	[ $rc = 0 ] || break
+	line=$(tr '\n' ' ' < /sys/kernel/debug/pinstat/census_summary) || rc=1
+	echo "census round=$round $line"
 done
 ./pinstat-bench -S
 mkdir -p /sys/kernel/tracing
